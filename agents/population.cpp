@@ -1,0 +1,121 @@
+#include "agents/population.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "agents/fixed_sum.hpp"
+#include "engine/core/errors.hpp"
+#include "engine/random/distributions.hpp"
+#include "engine/random/stream.hpp"
+
+namespace stampede::agents {
+
+TypeRanges TypeRanges::from_mix(std::span<const double> mix, std::size_t n) {
+  if (mix.empty()) throw InputError("agents.mix: needs at least one type");
+  double sum = 0.0;
+  for (std::size_t k = 0; k < mix.size(); ++k) {
+    if (!(mix[k] >= 0.0 && mix[k] <= 1.0))
+      throw InputError("agents.mix: fraction " + std::to_string(k) + " must be in [0, 1], got " +
+                       std::to_string(mix[k]));
+    sum += mix[k];
+  }
+  if (std::fabs(sum - 1.0) > 1e-9)
+    throw InputError("agents.mix: fractions must sum to 1, got " + std::to_string(sum));
+
+  std::vector<std::size_t> counts(mix.size());
+  std::size_t assigned = 0;
+  for (std::size_t k = 0; k < mix.size(); ++k) {
+    // floor(mix·n); the product is exact enough for n <= 2^52, and the min() keeps a sum that
+    // rounded above 1 from over-assigning.
+    counts[k] = std::min<std::size_t>(static_cast<std::size_t>(std::floor(mix[k] * static_cast<double>(n))),
+                                      n - assigned);
+    assigned += counts[k];
+  }
+  counts[0] += n - assigned;  // the remainder to the first type (documented in the header)
+  return from_counts(counts);
+}
+
+TypeRanges TypeRanges::from_counts(std::span<const std::size_t> counts) {
+  TypeRanges r;
+  r.ranges_.reserve(counts.size());
+  std::size_t begin = 0;
+  for (std::size_t c : counts) {
+    r.ranges_.push_back({begin, begin + c});
+    begin += c;
+  }
+  return r;
+}
+
+namespace {
+
+template <class T>
+void sample_into(const Distribution& d, std::uint64_t seed, std::uint64_t path, std::uint32_t column,
+                 TypeRange range, T* out) {
+  for (std::size_t i = range.begin; i < range.end; ++i) {
+    rng::Sequence seq(seed, path, rng::Purpose::agent_init, column, static_cast<std::uint32_t>(i));
+    out[i] = static_cast<T>(rng::sample(d, seq));
+  }
+}
+
+// Adds total − Σx to the largest element: the smallest relative change to any one agent.
+void fix_residual(double* x, TypeRange range, double total) {
+  if (range.empty()) return;
+  const double after = fixed_sum(x, range.begin, range.end);
+  std::size_t largest = range.begin;
+  for (std::size_t i = range.begin; i < range.end; ++i)
+    if (x[i] > x[largest]) largest = i;
+  x[largest] += total - after;
+  if (x[largest] < 0.0) x[largest] = 0.0;  // cannot happen for a residual of a few ulps
+}
+
+void check_non_negative(const double* x, TypeRange range, const char* what) {
+  for (std::size_t i = range.begin; i < range.end; ++i)
+    if (!(x[i] >= 0.0) || !std::isfinite(x[i]))
+      throw InputError(std::string(what) + ": agent " + std::to_string(i) +
+                       " has a negative or non-finite value " + std::to_string(x[i]));
+}
+
+}  // namespace
+
+void sample_column(const Distribution& d, std::uint64_t seed, std::uint64_t path, std::uint32_t column,
+                   TypeRange range, double* out) {
+  sample_into(d, seed, path, column, range, out);
+}
+void sample_column(const Distribution& d, std::uint64_t seed, std::uint64_t path, std::uint32_t column,
+                   TypeRange range, float* out) {
+  sample_into(d, seed, path, column, range, out);
+}
+
+void scale_to_total(double* x, TypeRange range, double total) {
+  if (!(total >= 0.0) || !std::isfinite(total))
+    throw InputError("scale_to_total: total must be finite and >= 0, got " + std::to_string(total));
+  if (range.empty()) return;
+  check_non_negative(x, range, "scale_to_total");
+  const double sum = fixed_sum(x, range.begin, range.end);
+  if (sum == 0.0) {
+    const double each = total / static_cast<double>(range.size());
+    for (std::size_t i = range.begin; i < range.end; ++i) x[i] = each;
+  } else {
+    const double factor = total / sum;
+    for (std::size_t i = range.begin; i < range.end; ++i) x[i] *= factor;
+  }
+  fix_residual(x, range, total);
+}
+
+void split_pro_rata(const double* weights, TypeRange range, double total, double* out) {
+  if (!(total >= 0.0) || !std::isfinite(total))
+    throw InputError("split_pro_rata: total must be finite and >= 0, got " + std::to_string(total));
+  if (range.empty()) return;
+  check_non_negative(weights, range, "split_pro_rata");
+  const double sum = fixed_sum(weights, range.begin, range.end);
+  if (sum == 0.0) {
+    const double each = total / static_cast<double>(range.size());
+    for (std::size_t i = range.begin; i < range.end; ++i) out[i] = each;
+  } else {
+    for (std::size_t i = range.begin; i < range.end; ++i) out[i] = total * (weights[i] / sum);
+  }
+  fix_residual(out, range, total);
+}
+
+}  // namespace stampede::agents

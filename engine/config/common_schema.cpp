@@ -1,0 +1,92 @@
+#include "engine/config/common_schema.hpp"
+
+#include <cmath>
+
+#include "engine/config/values.hpp"
+#include "engine/core/duration.hpp"
+
+namespace stampede::config {
+
+const std::vector<std::string>& shock_kinds() {
+  static const std::vector<std::string> k = {"crash", "demand", "whale_exit", "liquidity_drain", "reserve_depeg"};
+  return k;
+}
+
+static void add_run_keys(Schema& s, const std::vector<std::string>& protocols) {
+  s.text("scenario", "").required().doc("name of the scenario");
+  s.choice("protocol", "", protocols).required().doc("protocol simulated; its section holds its keys");
+  s.integer("seed", 1, Bounds::at_least(0)).doc("root of every random stream (engine.md)");
+  s.integer("paths", 100, Bounds::closed(1, 1e7)).doc("Monte Carlo paths");
+  // engine.md "Time": steps = horizon / step must be a whole number.
+  s.duration("horizon", "90d", "step").doc("simulated time per path");
+  s.duration("step", "1h").doc("global time step dt");
+  s.integer("agents.count", 10000, Bounds::closed(1, 1e8)).doc("agents per path");
+  s.distribution("agents.init.wealth", Distribution::lognormal(0, 1), DistSpec{Bounds::at_least(0)})
+      .doc("initial wealth w_i of each agent (scaled to the protocol's totals)");
+  s.duration("output.record_every", "", "step").doc("series recording period; unset = the protocol's main period");
+  s.integer("output.store_paths", 16, Bounds::closed(0, 1e6)).doc("paths whose full series are stored");
+  s.real("stop.ci_half_width", 0, Bounds::closed(0, 0.5))
+      .doc("stop early once every event probability's 95% CI half-width is below this (0 = off)");
+}
+
+// market.md "Exogenous processes" and its defaults table.
+static void add_market_keys(Schema& s) {
+  s.integer("market.sub_swaps", 1, Bounds::closed(1, 1000)).unit("pieces").doc("equal pieces per aggregate swap");
+  s.real("market.factor.mu", 0).unit("per year").doc("drift of the market factor M");
+  s.real("market.factor.sigma", 0.8, Bounds::at_least(0)).unit("per year").doc("volatility of M");
+  s.real("market.factor.jump_rate", 4, Bounds::at_least(0)).unit("per year").doc("Poisson rate of jumps of M");
+  s.real("market.factor.jump_mu", -0.05).unit("log-jump").doc("mean log-jump of M");
+  s.real("market.factor.jump_sigma", 0.10, Bounds::at_least(0)).unit("log-jump").doc("sd of the log-jumps of M");
+  s.real("market.demand.mean", 0).unit("quote/h").doc("constant external net demand");
+  s.real("market.demand.mean_per_circ", 0).unit("quote/h per token").doc("adoption trend per token of circulation");
+  s.real("market.demand.elasticity", 0, Bounds::at_least(0))
+      .unit("quote/h per unit of ref - p per token")
+      .doc("price-elastic outside flow");
+  s.real("market.demand.theta", 0.05, Bounds::at_least(0)).unit("per hour").doc("OU mean reversion of the noise X");
+  s.real("market.demand.sd", 3000, Bounds::at_least(0)).unit("quote/h").doc("OU stationary sd of the noise X");
+  s.choice("market.demand.ref", "reference", {"reference"})
+      .doc("reference price of the elastic term: the token's reference (a protocol may offer more)");
+  s.boolean("market.demand.scale_with_factor", true).doc("scale the demand by M_t/M_0");
+
+  Field at = Field::duration("at").describe("start time of a scheduled shock");
+  at.bounds = Bounds::at_least(0);  // a shock may start at t = 0
+  s.records("market.shocks",
+            {at, Field::real("rate", Bounds::above(0)).describe("random shock: arrivals per year (fires once)"),
+             Field::choice("kind", shock_kinds()).must(), Field::real("size").must().describe("see market.md"),
+             Field::duration("duration").defaults_to("step").describe("active time (default: one step)"),
+             Field::text("target").describe("what the shock acts on, where a protocol defines targets")})
+      .doc("scheduled (at) or random (rate) shocks, market.md");
+}
+
+// market.md: exactly one of at | rate; size range by kind; a scheduled shock inside the horizon.
+static void check_shocks(const Values& v, Reporter& r) {
+  const auto& shocks = v.records("market.shocks");
+  const std::int64_t horizon = v.duration_s("horizon");
+  for (std::size_t i = 0; i < shocks.size(); ++i) {
+    const Record& s = shocks[i];
+    const std::string key = "market.shocks[" + std::to_string(i) + "]";
+    if (s.has("at") == s.has("rate")) {
+      r.error_at(s.where(), key, "give exactly one of 'at' (scheduled) or 'rate' (per year)");
+    } else if (s.has("at") && s.duration_s("at") >= horizon) {
+      r.error_at(s.where("at"), key + ".at",
+                 format_duration(s.duration_s("at")) + " is not before the horizon " + format_duration(horizon));
+    }
+    const std::string& kind = s.text("kind");
+    const double size = s.real("size");
+    Bounds b;
+    if (kind == "crash") b = Bounds::above(-1);
+    else if (kind == "whale_exit" || kind == "liquidity_drain") b = Bounds::open_closed(0, 1);
+    else if (kind == "reserve_depeg") b = Bounds::open(-1, 0);
+    if (!b.contains(size))
+      r.error_at(s.where("size"), key + ".size",
+                 "must be in " + b.str() + " for a " + kind + " shock, got " + format_number(size));
+  }
+}
+
+void add_common_keys(Schema& s, const std::vector<std::string>& protocols) {
+  add_run_keys(s, protocols);
+  add_market_keys(s);
+  s.check(check_shocks);
+}
+
+}  // namespace stampede::config

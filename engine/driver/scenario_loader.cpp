@@ -1,0 +1,60 @@
+#include "engine/driver/scenario_loader.hpp"
+
+#include "engine/config/load.hpp"
+#include "engine/config/registry.hpp"
+#include "engine/core/duration.hpp"
+#include "engine/core/errors.hpp"
+#include "engine/core/sha256.hpp"
+
+namespace stampede {
+
+config::Registry ProtocolRegistry::config_registry() const {
+  config::Registry r;
+  for (const auto& p : protocols_) r.add(p.name, p.declare, p.summary);
+  return r;
+}
+
+Scenario scenario_from_values(std::shared_ptr<const config::Values> values, const std::string& file,
+                              const ProtocolRegistry& protocols) {
+  const config::Values& v = *values;
+  Scenario s;
+  s.file = file;
+  s.name = v.text("scenario");
+  s.protocol = v.text("protocol");
+  s.seed = static_cast<std::uint64_t>(v.integer("seed"));
+  s.paths = v.integer("paths");
+  s.horizon_seconds = v.duration_s("horizon");
+  s.step_seconds = v.duration_s("step");
+  s.n_steps = s.horizon_seconds / s.step_seconds;
+  s.store_paths = v.integer("output.store_paths");
+  s.agents = v.integer("agents.count");
+  const Protocol* p = protocols.find(s.protocol);
+  if (!p) throw InputError(file + ": protocol: unknown protocol \"" + s.protocol + "\"");
+  s.record_every_seconds = v.is_set("output.record_every") ? v.duration_s("output.record_every")
+                                                           : p->main_period_seconds(v);
+  if (s.record_every_seconds % s.step_seconds != 0 || s.record_every_seconds <= 0) {
+    const auto where = v.where("output.record_every");
+    throw InputError({Diagnostic{where.file, where.line, where.column, "output.record_every",
+                                 "must be a whole multiple of step (" + format_duration(s.step_seconds) +
+                                     "), got " + format_duration(s.record_every_seconds)}});
+  }
+  s.values = values;
+  s.resolved_yaml = v.to_yaml();
+  s.config_sha256 = sha256_hex(s.resolved_yaml);
+  return s;
+}
+
+Scenario load_scenario(const std::string& file, const std::vector<std::string>& overrides,
+                       const ProtocolRegistry& protocols) {
+  auto values = std::make_shared<const config::Values>(config::load(file, overrides, protocols.config_registry()));
+  return scenario_from_values(std::move(values), file, protocols);
+}
+
+Scenario load_scenario_text(const std::string& yaml, const std::string& source_name,
+                            const std::vector<std::string>& overrides, const ProtocolRegistry& protocols) {
+  auto values = std::make_shared<const config::Values>(
+      config::load_text(yaml, source_name, overrides, protocols.config_registry()));
+  return scenario_from_values(std::move(values), source_name, protocols);
+}
+
+}  // namespace stampede

@@ -1,0 +1,102 @@
+#include "engine/output/merge.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "engine/core/errors.hpp"
+
+namespace stampede {
+namespace {
+
+bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
+}
+
+// The first field in which two parts' run identity differs, or "" if none.
+std::string identity_difference(const RunData& a, const RunData& b) {
+  const RunMeta &x = a.meta, &y = b.meta;
+  // The seed is part of the resolved config, so name it first: it is the likelier mistake.
+  if (x.seed != y.seed) return fmt::format("different seeds ({} vs {})", x.seed, y.seed);
+  if (x.config_sha256 != y.config_sha256) return "different configs (config_sha256)";
+  if (x.protocol != y.protocol) return fmt::format("different protocols ({} vs {})", x.protocol, y.protocol);
+  if (x.scenario != y.scenario) return fmt::format("different scenarios ({} vs {})", x.scenario, y.scenario);
+  if (x.n_paths != y.n_paths) return fmt::format("different path counts ({} vs {})", x.n_paths, y.n_paths);
+  if (x.n_steps != y.n_steps || x.dt_seconds != y.dt_seconds || x.horizon_seconds != y.horizon_seconds ||
+      x.record_every_steps != y.record_every_steps)
+    return "different time steps or horizon";
+  if (x.store_paths != y.store_paths) return "different output.store_paths";
+  if (!(a.schema == b.schema)) return "different output schema (metric or event names)";
+  if (!same_bits(a.time, b.time)) return "different record time grids";
+  if (a.bands.n_series() != b.bands.n_series() || a.bands.n_records() != b.bands.n_records())
+    return "different band sketch dimensions";
+  return "";
+}
+
+}  // namespace
+
+RunData merge_runs(std::vector<RunData> parts, const std::vector<std::string>& sources) {
+  if (parts.empty()) throw InputError("merge: nothing to merge");
+  auto name = [&](std::size_t i) { return i < sources.size() ? sources[i] : fmt::format("part {}", i + 1); };
+
+  for (std::size_t i = 1; i < parts.size(); ++i) {
+    const std::string diff = identity_difference(parts[0], parts[i]);
+    if (!diff.empty())
+      throw InputError(fmt::format("merge: {} and {} are not shards of the same run: {}", name(0), name(i), diff));
+  }
+
+  // Overlap check on (id, part) sorted by id: equal neighbours are a path held twice.
+  std::vector<std::pair<std::uint64_t, std::size_t>> owner;
+  for (std::size_t i = 0; i < parts.size(); ++i)
+    for (const PathResult& p : parts[i].paths) owner.emplace_back(p.id, i);
+  std::sort(owner.begin(), owner.end());
+  for (std::size_t k = 1; k < owner.size(); ++k)
+    if (owner[k].first == owner[k - 1].first) {
+      const std::size_t a = owner[k - 1].second, b = owner[k].second;
+      throw InputError(a == b ? fmt::format("merge: {} holds path {} twice", name(a), owner[k].first)
+                              : fmt::format("merge: {} and {} overlap (both hold path {})", name(a), name(b),
+                                            owner[k].first));
+    }
+
+  // Shard label: parts ordered by their first path id.
+  std::vector<std::size_t> order(parts.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  auto first_id = [&](std::size_t i) {
+    return parts[i].paths.empty() ? UINT64_MAX : parts[i].paths.front().id;
+  };
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return first_id(a) < first_id(b); });
+  const bool covers_all = static_cast<std::int64_t>(owner.size()) == parts[0].meta.n_paths &&
+                          (owner.empty() || (owner.front().first == 0 &&
+                                             owner.back().first == static_cast<std::uint64_t>(owner.size() - 1)));
+  std::string shard;
+  if (covers_all) {
+    shard = "all";
+  } else {
+    for (std::size_t i : order) shard += (shard.empty() ? "" : ",") + parts[i].meta.shard;
+  }
+
+  RunData out;
+  out.meta = parts[0].meta;
+  out.schema = parts[0].schema;
+  out.time = parts[0].time;
+  out.meta.shard = shard;
+  double wall = 0.0, agent_steps = 0.0;
+  for (const RunData& p : parts) {
+    out.meta.threads = std::max(out.meta.threads, p.meta.threads);
+    wall += p.meta.wall_seconds;
+    agent_steps += p.meta.agent_steps_per_second * p.meta.wall_seconds;
+  }
+  out.meta.wall_seconds = wall;
+  out.meta.agent_steps_per_second = wall > 0.0 ? agent_steps / wall : 0.0;
+
+  out.paths.reserve(owner.size());
+  for (RunData& p : parts) {
+    for (PathResult& r : p.paths) out.paths.push_back(std::move(r));
+    out.bands.merge(p.bands);
+  }
+  std::sort(out.paths.begin(), out.paths.end(), [](const PathResult& a, const PathResult& b) { return a.id < b.id; });
+  return out;
+}
+
+}  // namespace stampede

@@ -1,0 +1,50 @@
+#pragma once
+// Across-path summary of a run (engine.md "Statistics"): each risk event's probability with a
+// 95% Wilson interval and its cumulative probability by time, the exact statistics of every
+// final metric, and the sketch-based quantile bands of every recorded series. Computed from the
+// paths in id order and from the sketch's integer counts, so it does not depend on which thread
+// or shard ran which path.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/output/run_data.hpp"
+#include "engine/stats/sample_stats.hpp"
+#include "engine/stats/wilson.hpp"
+
+namespace stampede {
+
+struct EventSummary {
+  std::string name;
+  std::int64_t count = 0;       // paths where the event happened
+  std::int64_t n = 0;           // paths held
+  WilsonInterval ci{};          // probability = ci.p
+  std::vector<double> by_time;  // [n_records] P(event happened by the end of the step ending at or before time[r])
+};
+
+struct FinalSummary {
+  std::string name;
+  SampleStats stats{};
+};
+
+struct BandSummary {
+  std::string name;
+  std::vector<Quantiles> bands;  // [n_records], at kQuantileLevels
+};
+
+struct Summary {
+  std::int64_t n_paths = 0;  // paths held
+  std::vector<EventSummary> events;
+  std::vector<FinalSummary> finals;
+  std::vector<BandSummary> bands;
+};
+
+Summary summarize(const RunData& run);
+
+// Human table for stdout: events with probability, count/n and 95% CI; finals with mean and
+// q5/q50/q95.
+std::string summary_table(const Summary& summary, const RunMeta& meta);
+// The same as one JSON object (NaN written as null).
+std::string summary_json(const Summary& summary, const RunMeta& meta);
+
+}  // namespace stampede

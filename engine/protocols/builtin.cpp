@@ -1,0 +1,16 @@
+#include "engine/protocols/builtin.hpp"
+
+#include "engine/protocols/kai/model.hpp"
+
+namespace stampede {
+
+const ProtocolRegistry& builtin_protocols() {
+  static const ProtocolRegistry registry = [] {
+    ProtocolRegistry r;
+    r.add(kai::protocol());
+    return r;
+  }();
+  return registry;
+}
+
+}  // namespace stampede

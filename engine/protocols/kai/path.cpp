@@ -1,0 +1,767 @@
+#include "engine/protocols/kai/path.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "engine/core/errors.hpp"
+#include "engine/market/amm.hpp"
+#include "engine/protocols/kai/arbitrage.hpp"
+#include "engine/protocols/kai/bond.hpp"
+#include "engine/protocols/kai/buyback.hpp"
+#include "engine/protocols/kai/liquidity.hpp"
+#include "engine/protocols/kai/redemption.hpp"
+#include "engine/protocols/kai/tiers.hpp"
+#include "engine/random/stream.hpp"
+
+namespace stampede::kai {
+namespace {
+
+constexpr std::uint32_t kTimerOffset = 64;  // stored timer = round + 64, so initial stakers are unlocked
+constexpr std::uint32_t kActionShift = 28;  // bits 28..30 of the timer word: this step's action code
+constexpr std::uint32_t kActionMask = 0x70000000u;
+constexpr std::uint32_t kRoundMask = 0x0fffffffu;
+constexpr std::size_t kUniformBlock = 1024;
+
+inline double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+inline std::uint8_t action_of(std::uint32_t w) { return static_cast<std::uint8_t>((w & kActionMask) >> kActionShift); }
+inline std::uint32_t with_action(std::uint32_t w, std::uint8_t a) {
+  return (w & ~kActionMask) | (static_cast<std::uint32_t>(a) << kActionShift);
+}
+inline std::int64_t timer_round(std::uint32_t w) { return static_cast<std::int64_t>(w & kRoundMask) - kTimerOffset; }
+inline std::uint32_t with_round(std::uint32_t w, std::int64_t r) {
+  return (w & ~kRoundMask) | static_cast<std::uint32_t>(r + kTimerOffset);
+}
+
+void require_finite(double v, const char* name, std::int64_t t) {
+  if (!std::isfinite(v))
+    throw RuntimeFailure(std::string("non-finite ") + name + " at step " + std::to_string(t));
+}
+
+}  // namespace
+
+KaiPath::KaiPath(const KaiRunConfig& config, std::uint64_t path)
+    : cfg_(config),
+      p_(config.scenario.params),
+      b_(config.scenario.behaviour),
+      path_(path),
+      steps_per_round_(static_cast<std::int64_t>(config.scenario.params.round_seconds) / config.dt_seconds),
+      steps_per_day_(std::max<std::int64_t>(1, 86400 / config.dt_seconds)),
+      exo_(config.scenario.market, config.dt_seconds, config.seed,
+           std::max<std::int64_t>(86400 / config.dt_seconds, 1) * config.dt_seconds),
+      twap_(config.dt_seconds, static_cast<std::int64_t>(config.scenario.params.round_seconds),
+            config.scenario.params.pool.kusdt / config.scenario.params.pool.kai) {
+  exo_.start_path(path);
+  const auto& in = p_.initial;
+  s_.S = in.kai_supply;
+  s_.A = in.treasury_kai;
+  s_.B = in.bkai_supply;
+  s_.skai_supply = in.skai_supply;
+  s_.team_kai = in.team_kai;
+  s_.bb_kai = in.bb_kai;
+  s_.bb_kusdt = in.bb_kusdt;
+  s_.x = p_.pool.kai;
+  s_.y = p_.pool.kusdt;
+  s_.L = std::sqrt(s_.x * s_.y);
+  s_.arb_kai = p_.arbitrageur.capital_kai;
+  s_.arb_kusdt = p_.arbitrageur.capital_kusdt;
+  s_.cap_tier = tier(s_.S, p_.tiers);
+  s_.twap_r = s_.y / s_.x;
+  S0_ = s_.S;
+  p0_ = s_.y / s_.x;
+  init_population();
+
+  spot_ring_.assign(static_cast<std::size_t>(steps_per_day_ + 1), p0_);
+  fee_ring_.assign(static_cast<std::size_t>(steps_per_day_), 0.0);
+  stakers_ring_.assign(24, 0.0);
+  withdrawn_ring_.assign(static_cast<std::size_t>(steps_per_day_), 0.0);
+  removed_ring_.assign(static_cast<std::size_t>(steps_per_day_), 0.0);
+  staked_ring_.assign(static_cast<std::size_t>(steps_per_day_ + 1), s_.staked);
+  pool_kusdt_ring_.assign(static_cast<std::size_t>(steps_per_day_ + 1), s_.y);
+  end_of_step_prices();
+}
+
+// kai.md §3 "Initial state".
+void KaiPath::init_population() {
+  const std::size_t n = static_cast<std::size_t>(cfg_.agents);
+  a_.n = n;
+  a_.ranges = agents::TypeRanges::from_mix(b_.mix, n);
+  for (auto* col : {&a_.kai, &a_.kusdt, &a_.skai, &a_.st, &a_.earned, &a_.snap, &a_.bkai, &a_.snap_lp, &a_.lp, &a_.cost})
+    col->resize(n);
+  a_.timer.resize(n);
+  a_.h.resize(n);
+  a_.rho.resize(n);
+  for (auto& c : a_.bias) c.resize(n);
+
+  // Fraction columns: the non-constant fractions of each type share columns 0, 1, ...
+  a_.frac_columns = 0;
+  for (int t = 0; t < kNumTypes; ++t) {
+    int c = 0;
+    for (int k = 0; k < kMaxActions; ++k) {
+      frac_col_[t][k] = -1;
+      frac_const_[t][k] = 1.0;
+      if (k >= static_cast<int>(b_.types[t].actions.size())) continue;
+      const auto& f = b_.types[t].actions[k].fraction;
+      if (f.is_constant()) frac_const_[t][k] = f.a;
+      else frac_col_[t][k] = c++;
+    }
+    a_.frac_columns = std::max(a_.frac_columns, c);
+    inv_temp_[t] = 1.0 / b_.types[t].temperature;
+    type_count_[t] = static_cast<std::int64_t>(a_.ranges[t].size());
+  }
+  for (int c = 0; c < a_.frac_columns; ++c) a_.frac[c].resize(n);
+
+  const std::uint64_t seed = cfg_.seed;
+  std::vector<double> w(n);
+  agents::TypeRange all{0, n};
+  for (int t = 0; t < kNumTypes; ++t) {
+    const auto r = a_.ranges[t];
+    if (r.empty()) continue;
+    const auto& tb = b_.types[t];
+    agents::sample_column(tb.sensitivity, seed, path_, agents::ColumnId::sensitivity, r, a_.h.data());
+    agents::sample_column(tb.attention, seed, path_, agents::ColumnId::attention, r, a_.rho.data());
+    for (std::size_t k = 0; k < tb.actions.size(); ++k) {
+      agents::sample_column(tb.actions[k].bias, seed, path_, agents::ColumnId::bias(static_cast<std::uint32_t>(k)), r,
+                            a_.bias[k].data());
+      if (frac_col_[t][k] >= 0)
+        agents::sample_column(tb.actions[k].fraction, seed, path_,
+                              agents::ColumnId::fraction(static_cast<std::uint32_t>(k)), r,
+                              a_.frac[frac_col_[t][k]].data());
+    }
+  }
+  // Wealth, then KAI and KUSDT by the type's KAI share, scaled to the scenario totals.
+  agents::sample_column(cfg_.wealth, seed, path_, agents::ColumnId::wealth, all, w.data());
+  for (int t = 0; t < kNumTypes; ++t) {
+    const auto r = a_.ranges[t];
+    for (std::size_t i = r.begin; i < r.end; ++i) {
+      a_.kai[i] = w[i] * b_.types[t].kai_share;
+      a_.kusdt[i] = w[i] * (1.0 - b_.types[t].kai_share);
+    }
+  }
+  if (n > 0) {
+    agents::scale_to_total(a_.kai.data(), all, p_.initial.agent_kai);
+    agents::scale_to_total(a_.kusdt.data(), all, p_.initial.agent_kusdt);
+  }
+  // Stakers: staked and liquid sKAI; bond buyers: bKAI; LPs: their share of L_0 (pro rata to w).
+  const auto st_r = a_.ranges[staker], bb_r = a_.ranges[bond_buyer], lp_r = a_.ranges[lp];
+  if (!st_r.empty()) {
+    agents::split_pro_rata(w.data(), st_r, p_.initial.board_staked, a_.st.data());
+    agents::split_pro_rata(w.data(), st_r, p_.initial.skai_supply - p_.initial.board_staked, a_.skai.data());
+    s_.staked = p_.initial.board_staked;
+  } else {
+    s_.staked = 0;
+    skai_ext_ = p_.initial.skai_supply;  // no stakers: the sKAI stays outside
+  }
+  if (!bb_r.empty()) agents::split_pro_rata(w.data(), bb_r, p_.initial.bkai_supply, a_.bkai.data());
+  else s_.B = 0;  // no bond buyers: the initial bKAI is not modelled (checked at build)
+  const double agent_lp = lp_r.empty() ? 0.0 : p_.initial.agent_lp_share * s_.L;
+  if (!lp_r.empty()) agents::split_pro_rata(w.data(), lp_r, agent_lp, a_.lp.data());
+  s_.L_out = s_.L - agent_lp;
+
+  double agent_kai = 0;
+  for (std::size_t i = 0; i < n; ++i) agent_kai += a_.kai[i];
+  s_.ext_kai = s_.S - agent_kai - s_.x - s_.A - s_.board_unclaimed - s_.team_kai - s_.bb_kai - s_.arb_kai;
+  if (s_.ext_kai < -1e-6 * s_.S)
+    throw InputError("kai.initial.kai_supply: too small for the KAI placed in agents, pool, treasury, funds and "
+                     "arbitrage (ext_kai = " + std::to_string(s_.ext_kai) + ")");
+  s_.ext_kai = std::max(0.0, s_.ext_kai);
+
+  double agent_kusdt = 0;
+  for (std::size_t i = 0; i < n; ++i) agent_kusdt += a_.kusdt[i];
+  kusdt0_ = agent_kusdt + s_.y + s_.bb_kusdt + s_.arb_kusdt;
+  // K25: cost basis = W_i at the initial prices.
+  const double p = s_.y / s_.x, lpv = (s_.y + s_.x * p) / s_.L;
+  for (std::size_t i = 0; i < n; ++i) {
+    a_.timer[i] = with_round(0, -static_cast<std::int64_t>(kTimerOffset));
+    a_.cost[i] = a_.kai[i] * p + a_.kusdt[i] + (a_.st[i] + a_.skai[i]) * p_.skai_price + a_.lp[i] * lpv;
+  }
+}
+
+double KaiPath::frac(int type, int action, std::size_t i) const {
+  const int c = frac_col_[type][action];
+  return c < 0 ? frac_const_[type][action] : static_cast<double>(a_.frac[c][i]);
+}
+
+void KaiPath::end_of_step_prices() {
+  mtm_p_ = s_.y / s_.x;
+  mtm_vb_ = s_.twap_r >= p_.peg ? std::min(1.0, s_.A / std::max(s_.B, 1e-12)) : p_.redeem_penalty;
+  mtm_lp_value_ = s_.L > 0 ? (s_.y + s_.x * mtm_p_) / s_.L : 0.0;
+}
+
+double KaiPath::swap_kai_in(double kai_in) {
+  if (!(kai_in > 0)) return 0.0;
+  const int pieces = std::max(1, cfg_.scenario.market.sub_swaps);
+  const double piece = kai_in / pieces;
+  double out = 0;
+  for (int k = 0; k < pieces; ++k) {
+    step_fees_ += p_.pool.fee * piece * (s_.y / s_.x);  // a KAI-in fee valued at the pre-swap spot
+    const double o = amm::amount_out(piece, s_.x, s_.y, p_.pool.fee);
+    s_.x += piece;
+    s_.y -= o;
+    out += o;
+  }
+  return out;
+}
+
+double KaiPath::swap_kusdt_in(double kusdt_in) {
+  if (!(kusdt_in > 0)) return 0.0;
+  const int pieces = std::max(1, cfg_.scenario.market.sub_swaps);
+  const double piece = kusdt_in / pieces;
+  double out = 0;
+  for (int k = 0; k < pieces; ++k) {
+    step_fees_ += p_.pool.fee * piece;
+    const double o = amm::amount_out(piece, s_.y, s_.x, p_.pool.fee);
+    s_.y += piece;
+    s_.x -= o;
+    out += o;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One step (engine.md "Time"; kai.md §4-§5).
+void KaiPath::step(std::int64_t t, PathRecorder& rec) {
+  // Phase 1: exogenous processes.
+  exo_.advance(t, s_.S);
+  step_fees_ = 0;
+  step_withdrawn_ = step_removed_kusdt_ = 0;
+  step_debt_cap_hit_ = step_treasury_short_ = false;
+
+  // (a) Round event at the start of the step, before agents decide.
+  if (t % steps_per_round_ == 0) round_event(t);
+  compute_signals(t);
+  // Phase 2, 3, 4.
+  decide(t);
+  clear(t);
+  settle();
+  // Phase 5.
+  observe(t, rec);
+  end_of_step_prices();
+  if (cfg_.check) check_invariants(t);
+}
+
+void KaiPath::round_event(std::int64_t t) {
+  const std::int64_t r = t / steps_per_round_;
+  // K2: the window just closed; round 0 reads the initial spot.
+  const double twap_r = r == 0 ? p0_ : twap_.twap_last_closed(static_cast<std::int64_t>(p_.round_seconds));
+  rng::Sequence u(cfg_.seed, path_, rng::Purpose::protocol, static_cast<std::uint64_t>(t));
+  last_round_ = run_round(s_, p_, twap_r, r, u.uniform());
+  stakers_ring_[static_cast<std::size_t>(rounds_seen_ % 24)] = last_round_.stakers;
+  ++rounds_seen_;
+
+  // Observers that live on rounds (kai.md §8).
+  min_twap_ = std::min(min_twap_, twap_r);
+  if (twap_r < 0.99) hours_below_ += p_.round_seconds / 3600.0;
+  below_streak_ = twap_r < cfg_.scenario.metrics.depeg_level ? below_streak_ + 1 : 0;
+  if (below_streak_ == cfg_.scenario.metrics.depeg_rounds && depeg_round_ < 0) {
+    depeg_round_ = r;
+    depeg_now_ = true;  // marked by the observers of this step (first_step = the 24th round's step)
+  }
+}
+
+// kai.md §6 signals, once per step after (a); p = spot at the start of the step.
+void KaiPath::compute_signals(std::int64_t t) {
+  const double p = s_.y / s_.x;
+  const double round_h = p_.round_seconds / 3600.0;
+  const double C = s_.C();
+  signal_[peg_dev] = s_.twap_r - p_.peg;
+  // spot_ring_[k] = end-of-step spot k steps ago (k = 0: the latest, = p now).
+  const std::size_t back = static_cast<std::size_t>(std::min<std::int64_t>(t, steps_per_day_));
+  signal_[mom] = std::log(p / spot_ring_[back]);
+  double vol = 0;
+  if (back >= 2) {
+    double m = 0, m2 = 0;
+    for (std::size_t k = 0; k < back; ++k) {
+      const double lr = std::log(spot_ring_[k] / spot_ring_[k + 1]);
+      m += lr;
+      m2 += lr * lr;
+    }
+    m /= static_cast<double>(back);
+    vol = std::sqrt(std::max(0.0, m2 / static_cast<double>(back) - m * m)) /
+          std::sqrt(static_cast<double>(cfg_.dt_seconds) / 3600.0);
+  }
+  signal_[kai::vol] = vol;
+  signal_[mkt_ret] = exo_.log_return_24h();
+  const std::int64_t nr = std::min<std::int64_t>(rounds_seen_, 24);
+  double sbar = 0;
+  for (std::int64_t k = 0; k < nr; ++k) sbar += stakers_ring_[static_cast<std::size_t>(k)];
+  sbar = nr > 0 ? sbar / static_cast<double>(nr) : 0.0;
+  const double board = s_.staked > 0 ? (8760.0 / round_h) * sbar * s_.twap_r / (s_.staked * p_.skai_price) : 0.0;
+  signal_[board_apr] = std::log1p(board);
+  contraction_now_ = s_.contraction();
+  signal_[bond_gain] = contraction_now_ ? std::max(0.0, 1.0 / p - 1.0) : 0.0;
+  const double e = p_.skai_emission_per_round * s_.earn_rate / 100.0;
+  signal_[bkai_lp_apr] = std::log1p((8760.0 / round_h) * e * p_.skai_price / std::max(s_.B, 1.0));
+  signal_[debt_ratio] = C > 0 ? s_.B / C : 0.0;
+  signal_[cover] = std::clamp(s_.A / std::max(s_.B, 1e-9), 0.0, 1.0);
+  double fees = 0;
+  for (double f : fee_ring_) fees += f;
+  signal_[lp_apr] = fees * (8760.0 / 24.0) / (s_.y + s_.x * p);  // fee_ring_: the last 24h of steps
+  for (int ty = 0; ty < kNumTypes; ++ty) {
+    const auto& tb = b_.types[ty];
+    for (std::size_t a = 0; a < tb.actions.size(); ++a) {
+      double c = 0;
+      for (int k = 0; k < kNumSignals; ++k)
+        c += tb.actions[a].w[k] * (k == exit_frac ? exit_frac_[ty] : signal_[k]);
+      common_[ty][a] = c;
+    }
+  }
+}
+
+// Phase 2: per agent of each type, masks and own terms, the logit choice (agents.md), intents.
+void KaiPath::decide(std::int64_t t) {
+  in_ = KaiIntents{};
+  p_decide_ = s_.y / s_.x;
+  const double p = mtm_p_, vb = mtm_vb_, lpv = mtm_lp_value_;
+  const std::int64_t r = s_.r;
+  const std::int64_t claim_lock = p_.board.reward_lockup_rounds;
+  const std::int64_t withdraw_lock = std::max(p_.board.withdraw_lockup_rounds, p_.board.reward_lockup_rounds);
+  rng::Stream stream(cfg_.seed, path_, rng::Purpose::decide, static_cast<std::uint64_t>(t));
+  double u_block[kUniformBlock];
+
+  for (int ty = 0; ty < kNumTypes; ++ty) {
+    const auto range = a_.ranges[ty];
+    const auto& tb = b_.types[ty];
+    const int m = static_cast<int>(tb.actions.size());
+    const double reentry = tb.reentry;
+    int exit_code = 0;
+    for (int k = 0; k < m; ++k)
+      if (tb.actions[k].exit) exit_code = k + 1;
+    for (std::size_t blk = range.begin; blk < range.end; blk += kUniformBlock) {
+      const std::size_t nb = std::min(kUniformBlock, range.end - blk);
+      stream.uniform_doubles(static_cast<std::uint32_t>(blk), nb, 0, u_block);
+      for (std::size_t j = 0; j < nb; ++j) {
+        const std::size_t i = blk + j;
+        double u = u_block[j];
+        std::uint32_t word = a_.timer[i];
+        std::uint8_t code = 0;
+        bool reenter = false;
+        if (word & kExitedBit) {
+          if (u < reentry) {  // agents.md: re-enter and decide with u/reentry
+            reenter = true;
+            u = u / reentry;
+          } else {
+            a_.timer[i] = with_action(word, 0);
+            continue;
+          }
+        }
+        // Masks and own terms (kai.md §6).
+        const double kai = a_.kai[i], kusdt = a_.kusdt[i];
+        bool allowed[kMaxActions] = {false, false, false};
+        double own_claimable = 0;
+        double pending = 0;
+        switch (ty) {
+          case holder:
+            allowed[0] = kai > 0;
+            allowed[1] = kusdt > 0;
+            break;
+          case staker: {
+            pending = a_.earned[i] + a_.st[i] * (s_.RPS - a_.snap[i]);
+            const std::int64_t tr = timer_round(word);
+            allowed[0] = a_.skai[i] > 0;
+            allowed[1] = pending > 0 && r >= tr + claim_lock;
+            allowed[2] = a_.st[i] > 0 && r >= tr + withdraw_lock;
+            break;
+          }
+          case bond_buyer:
+            allowed[0] = contraction_now_ && (kusdt + kai) > 0;
+            allowed[1] = a_.bkai[i] > 0;
+            allowed[2] = kai > 0;
+            break;
+          case lp:
+            allowed[0] = a_.lp[i] > 0;
+            allowed[1] = kusdt > 0 && kai > 0;
+            break;
+        }
+        // Upper bound of ΣP: ρ_i per allowed action. If u is above it (and it is < 1, so no
+        // rescaling), the agent holds whatever the scores: skip the exponentials.
+        const double rho = a_.rho[i];
+        int n_allowed = 0;
+        for (int k = 0; k < m; ++k) n_allowed += allowed[k];
+        if (n_allowed == 0 || (rho * n_allowed < 1.0 && u >= rho * n_allowed)) {
+          if (reenter) {
+            word &= ~kExitedBit;
+            a_.cost[i] = kai * p + kusdt + (a_.st[i] + a_.skai[i]) * p_.skai_price + a_.bkai[i] * p * vb +
+                         a_.lp[i] * lpv + a_.earned[i] * p;
+          }
+          a_.timer[i] = with_action(word, 0);
+          continue;
+        }
+        // K24 (at the previous step's end prices) and the own terms.
+        const double W = kai * p + kusdt + (a_.st[i] + a_.skai[i]) * p_.skai_price + a_.bkai[i] * p * vb +
+                         a_.lp[i] * lpv + a_.earned[i] * p;
+        if (reenter) a_.cost[i] = W;  // agents.md: basis restarts at the current value
+        const double pnl = reenter || !(a_.cost[i] > 0) ? 0.0 : W / a_.cost[i] - 1.0;
+        if (ty == staker) own_claimable = W > 0 ? pending * p / W : 0.0;
+        double prob[kMaxActions] = {0, 0, 0};
+        double sum = 0;
+        const double h = a_.h[i];
+        for (int k = 0; k < m; ++k) {
+          if (!allowed[k]) continue;
+          const auto& ab = tb.actions[k];
+          const double score = h * common_[ty][k] + ab.v[own_pnl] * pnl + ab.v[own_claimable] * own_claimable +
+                               static_cast<double>(a_.bias[k][i]);
+          prob[k] = rho * sigmoid(score * inv_temp_[ty]);
+          sum += prob[k];
+        }
+        const double scale = sum > 1.0 ? sum : 1.0;
+        double cum = 0;
+        for (int k = 0; k < m; ++k) {
+          cum += prob[k] / scale;
+          if (prob[k] > 0 && u < cum) {
+            code = static_cast<std::uint8_t>(k + 1);
+            break;
+          }
+        }
+        if (reenter) word &= ~kExitedBit;
+        if (code != 0 && code == exit_code) {
+          word |= kExitedBit;
+          ++in_.exits[ty];
+        }
+        a_.timer[i] = with_action(word, code);
+        if (code == 0) continue;
+        // Intents (amounts are recomputed identically in settle: holdings do not change between).
+        const double f = frac(ty, code - 1, i);
+        switch (ty) {
+          case holder:
+            if (code == holder_sell) in_.holder_sell_kai += f * kai;
+            else in_.holder_buy_kusdt += f * kusdt;
+            break;
+          case staker:
+            if (code == staker_stake) in_.stake_skai += a_.skai[i];
+            else if (code == staker_claim) in_.claim_pending += pending;
+            else {
+              in_.withdraw_st += a_.st[i];
+              in_.withdraw_pending += pending;
+            }
+            break;
+          case bond_buyer:
+            if (code == bond_bond) {
+              in_.bond_buy_kusdt += f * kusdt;
+              in_.bond_kai += f * kai;
+            } else if (code == bond_redeem) {
+              in_.redeem_bkai += f * a_.bkai[i];
+            } else {
+              in_.bond_sell_kai += f * kai;
+            }
+            break;
+          case lp:
+            if (code == lp_remove) {
+              in_.lp_remove_shares += f * a_.lp[i];
+            } else {
+              const double dy = f * std::min(kusdt, kai * p_decide_);
+              in_.lp_add_dy += dy;
+              in_.lp_add_dx += dy / p_decide_;
+            }
+            break;
+        }
+      }
+    }
+  }
+  for (int ty = 0; ty < kNumTypes; ++ty)
+    exit_frac_[ty] = type_count_[ty] > 0 ? static_cast<double>(in_.exits[ty]) / static_cast<double>(type_count_[ty]) : 0.0;
+}
+
+// Phase 3 (kai.md §5 (b)-(d)), on totals.
+void KaiPath::clear(std::int64_t t) {
+  fill_ = KaiFills{};
+  const auto& bh = b_;
+  const double p_start = s_.y / s_.x;
+  // (b) K15 claims and withdrawals: pay pending from board_unclaimed.
+  const double claimed = in_.claim_pending + in_.withdraw_pending;
+  s_.board_unclaimed -= claimed;
+  if (s_.board_unclaimed < 0 && s_.board_unclaimed > -1e-9 * std::max(1.0, claimed)) s_.board_unclaimed = 0;
+  s_.staked -= in_.withdraw_st;
+  if (s_.staked < 0) s_.staked = 0;  // rounding of the aggregate
+  step_withdrawn_ = in_.withdraw_st;
+  // K16 redemption.
+  double redeemed_kai = 0;
+  if (in_.redeem_bkai > 0) {
+    const Redemption red = redeem_bkai(s_, p_, in_.redeem_bkai);
+    fill_.redeem_phi = red.phi;
+    fill_.redeem_kai_per_bkai = red.kai_per_bkai;
+    redeemed_kai = red.kai_paid + red.kai_minted;
+    if (red.treasury_short) step_treasury_short_ = true;
+  }
+  // K17 LP removal: the agents' shares and a liquidity_drain's, at current reserves.
+  const double drain_shares = s_.L_out * exo_.drain_fraction();
+  const double remove_shares = in_.lp_remove_shares + drain_shares;
+  double lp_kai_to_agents = 0;
+  if (remove_shares > 0) {
+    const LpRemove rm = plan_lp_remove(s_.x, s_.y, s_.L, remove_shares);
+    apply_lp_remove(s_, rm);
+    fill_.lp_dx_per_share = rm.dx / remove_shares;
+    fill_.lp_dy_per_share = rm.dy / remove_shares;
+    step_removed_kusdt_ = rm.dy;
+    s_.L_out -= drain_shares;
+    const double drained_x = fill_.lp_dx_per_share * drain_shares;
+    s_.ext_kai += drained_x;                                  // the drain's KAI goes outside
+    kusdt_external_ -= fill_.lp_dy_per_share * drain_shares;  // its KUSDT leaves the system
+    lp_kai_to_agents = rm.dx - drained_x;
+  }
+  // (c) Pool swaps in market.md order. K14 first.
+  if (last_round_.buyback.kind != BuybackKind::none && t % steps_per_round_ == 0) {
+    const double spot = s_.y / s_.x;
+    const SwapFill f = execute_buyback(s_, last_round_.buyback, p_.pool.fee);
+    step_fees_ += f.fee_kusdt;
+    (void)spot;
+  }
+  // Agent sells: holders, bond buyers, claim sales, withdraw sales, redemption sales, LP KAI legs.
+  const double sell_kai = in_.holder_sell_kai + in_.bond_sell_kai + bh.claim_sell_frac * in_.claim_pending +
+                          bh.exit_sell_frac * in_.withdraw_pending + bh.redeem_sell_frac * redeemed_kai +
+                          bh.lp_sell_kai_frac * lp_kai_to_agents;
+  if (sell_kai > 0) fill_.sell_ratio = swap_kai_in(sell_kai) / sell_kai;
+  // External net demand (market.md): D < 0 sells from ext_kai (with a whale piece), D > 0 buys.
+  const double D = exo_.demand(s_.C(), p_.peg, p_start);
+  double ext_sell = exo_.whale_tokens();
+  if (D < 0) ext_sell += -D / (s_.y / s_.x);
+  ext_sell = std::min(ext_sell, s_.ext_kai);
+  if (ext_sell > 0) {
+    s_.ext_kai -= ext_sell;
+    kusdt_external_ -= swap_kai_in(ext_sell);  // the KUSDT received leaves with the outside seller
+  }
+  // Agent buys: holders and the bond buyers' buy legs.
+  const double buy_kusdt = in_.holder_buy_kusdt + in_.bond_buy_kusdt;
+  if (buy_kusdt > 0) fill_.buy_ratio = swap_kusdt_in(buy_kusdt) / buy_kusdt;
+  if (D > 0) {
+    kusdt_external_ += D;
+    s_.ext_kai += swap_kusdt_in(D);
+  }
+  // K18 arbitrage.
+  const ArbTrade arb = plan_arbitrage(s_.x, s_.y, p_.pool.fee, s_.arb_kai, s_.arb_kusdt, p_.peg, p_.arbitrageur.band);
+  if (arb.kind != ArbKind::none) {
+    apply_arbitrage(s_, arb);
+    step_fees_ += arb.fee_kusdt;
+  }
+  // (d) K19 bonds: the KAI the buy legs bought plus f_i of liquid KAI.
+  const double bond_request = fill_.buy_ratio * in_.bond_buy_kusdt + in_.bond_kai;
+  if (bond_request > 0) {
+    const BondFill bf = purchase_bonds(s_, p_, bond_request);
+    fill_.bond_phi = bf.phi;
+    if (bf.debt_cap_hit) step_debt_cap_hit_ = true;
+  }
+  // K20 stake.
+  s_.staked += in_.stake_skai;
+  // K21 LP add at the current price.
+  if (in_.lp_add_dy > 0) {
+    const LpAdd add = plan_lp_add(s_.x, s_.y, s_.L, in_.lp_add_dy, in_.lp_add_dx);
+    apply_lp_add(s_, add);
+    fill_.lp_add_fill_kusdt = add.fill_kusdt;
+    fill_.lp_add_fill_kai = add.fill_kai;
+    fill_.lp_add_share_per_kusdt = add.share_per_kusdt;
+  }
+  // TWAP accumulates the end-of-step price (market.md).
+  twap_.accumulate(s_.y / s_.x);
+}
+
+// Phase 4: fills, K22 and K23, per agent.
+void KaiPath::settle() {
+  const auto& bh = b_;
+  const auto& f = fill_;
+  const double rps = s_.RPS, rps_lp = s_.RPS_lp;
+  const std::int64_t r = s_.r;
+  for (int ty = 0; ty < kNumTypes; ++ty) {
+    const auto range = a_.ranges[ty];
+    for (std::size_t i = range.begin; i < range.end; ++i) {
+      const std::uint32_t word = a_.timer[i];
+      const std::uint8_t code = action_of(word);
+      if (ty == staker) {  // K22 before the step's fills (pre-step balance)
+        a_.earned[i] += a_.st[i] * (rps - a_.snap[i]);
+        a_.snap[i] = rps;
+      } else if (ty == bond_buyer) {  // K23, auto-harvested to liquid sKAI
+        a_.skai[i] += a_.bkai[i] * (rps_lp - a_.snap_lp[i]);
+        a_.snap_lp[i] = rps_lp;
+      }
+      if (code == 0) continue;
+      const double fr = frac(ty, code - 1, i);
+      switch (ty) {
+        case holder:
+          if (code == holder_sell) {
+            const double q = fr * a_.kai[i];
+            a_.kai[i] -= q;
+            a_.kusdt[i] += f.sell_ratio * q;
+          } else {
+            const double q = fr * a_.kusdt[i];
+            a_.kusdt[i] -= q;
+            a_.kai[i] += f.buy_ratio * q;
+          }
+          break;
+        case staker:
+          if (code == staker_stake) {
+            a_.st[i] += a_.skai[i];
+            a_.skai[i] = 0;
+            a_.timer[i] = with_round(word, r);
+          } else {
+            const double pend = a_.earned[i];
+            const double sell = (code == staker_claim ? bh.claim_sell_frac : bh.exit_sell_frac) * pend;
+            a_.earned[i] = 0;
+            a_.kai[i] += pend - sell;
+            a_.kusdt[i] += f.sell_ratio * sell;
+            if (code == staker_withdraw) {
+              a_.skai[i] += a_.st[i];
+              a_.st[i] = 0;
+            }
+            a_.timer[i] = with_round(word, r);
+          }
+          break;
+        case bond_buyer:
+          if (code == bond_bond) {
+            const double leg = fr * a_.kusdt[i];
+            const double bought = f.buy_ratio * leg;
+            const double q = bought + fr * a_.kai[i];
+            const double filled = f.bond_phi * q;
+            a_.kusdt[i] -= leg;
+            a_.kai[i] += bought - filled;
+            a_.bkai[i] += filled;
+          } else if (code == bond_redeem) {
+            const double q = fr * a_.bkai[i];
+            const double burned = f.redeem_phi * q;
+            const double got = f.redeem_kai_per_bkai * burned;
+            const double sell = bh.redeem_sell_frac * got;
+            a_.bkai[i] -= burned;
+            a_.kai[i] += got - sell;
+            a_.kusdt[i] += f.sell_ratio * sell;
+          } else {
+            const double q = fr * a_.kai[i];
+            a_.kai[i] -= q;
+            a_.kusdt[i] += f.sell_ratio * q;
+          }
+          break;
+        case lp:
+          if (code == lp_remove) {
+            const double sh = fr * a_.lp[i];
+            const double gx = f.lp_dx_per_share * sh, gy = f.lp_dy_per_share * sh;
+            const double sell = bh.lp_sell_kai_frac * gx;
+            a_.lp[i] -= sh;
+            a_.kai[i] += gx - sell;
+            a_.kusdt[i] += gy + f.sell_ratio * sell;
+          } else {
+            const double dy = fr * std::min(a_.kusdt[i], a_.kai[i] * p_decide_);
+            const double dx = dy / p_decide_;
+            a_.kusdt[i] -= f.lp_add_fill_kusdt * dy;
+            a_.kai[i] -= f.lp_add_fill_kai * dx;
+            a_.lp[i] += f.lp_add_share_per_kusdt * dy;
+          }
+          break;
+      }
+    }
+  }
+}
+
+// Phase 5 (kai.md §8).
+void KaiPath::observe(std::int64_t t, PathRecorder& rec) {
+  const double p = s_.y / s_.x;
+  std::rotate(spot_ring_.rbegin(), spot_ring_.rbegin() + 1, spot_ring_.rend());
+  spot_ring_[0] = p;
+  std::rotate(fee_ring_.rbegin(), fee_ring_.rbegin() + 1, fee_ring_.rend());
+  fee_ring_[0] = step_fees_;
+  require_finite(p, "pool price", t);
+  require_finite(s_.S, "KAI supply", t);
+  require_finite(s_.A, "treasury KAI", t);
+  require_finite(s_.B, "bKAI supply", t);
+  const double C = s_.C();
+  if (C > 0) max_debt_ratio_ = std::max(max_debt_ratio_, s_.B / C);
+  if (depeg_now_) {
+    rec.mark_event(e_depeg, t);
+    depeg_now_ = false;
+  }
+  if (step_debt_cap_hit_) rec.mark_event(e_debt_cap_hit, t);
+  if (step_treasury_short_) rec.mark_event(e_treasury_short, t);
+  // Trailing-24h bank-run windows: flows over the last day vs the level at the window start.
+  const std::size_t n = static_cast<std::size_t>(steps_per_day_);
+  std::rotate(withdrawn_ring_.rbegin(), withdrawn_ring_.rbegin() + 1, withdrawn_ring_.rend());
+  withdrawn_ring_[0] = step_withdrawn_;
+  std::rotate(removed_ring_.rbegin(), removed_ring_.rbegin() + 1, removed_ring_.rend());
+  removed_ring_[0] = step_removed_kusdt_;
+  double withdrawn = 0, removed = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    withdrawn += withdrawn_ring_[k];
+    removed += removed_ring_[k];
+  }
+  // staked_ring_[k]: Σst at the end of the step k steps before this one (k = n: window start).
+  const double staked_start = staked_ring_[n - 1];
+  const double pool_start = pool_kusdt_ring_[n - 1];
+  const auto& m = cfg_.scenario.metrics;
+  const bool run_board = staked_start > 0 && withdrawn >= m.bank_run_boardroom * staked_start;
+  const bool run_liq = pool_start > 0 && removed >= m.bank_run_liquidity * pool_start;
+  if (run_board) rec.mark_event(e_bank_run_boardroom, t);
+  if (run_liq) rec.mark_event(e_bank_run_liquidity, t);
+  if (run_board || run_liq) rec.mark_event(e_bank_run, t);
+  std::rotate(staked_ring_.rbegin(), staked_ring_.rbegin() + 1, staked_ring_.rend());
+  staked_ring_[0] = s_.staked;
+  std::rotate(pool_kusdt_ring_.rbegin(), pool_kusdt_ring_.rbegin() + 1, pool_kusdt_ring_.rend());
+  pool_kusdt_ring_[0] = s_.y;
+}
+
+void KaiPath::record(std::int64_t r, PathRecorder& rec) {
+  const double C = s_.C();
+  rec.record(s_twap, r, s_.twap_r);
+  rec.record(s_price, r, s_.y / s_.x);
+  rec.record(s_kai_supply, r, s_.S);
+  rec.record(s_circulation, r, C);
+  rec.record(s_treasury_kai, r, s_.A);
+  rec.record(s_bkai_supply, r, s_.B);
+  rec.record(s_debt_ratio, r, C > 0 ? s_.B / C : 0.0);
+  rec.record(s_board_staked, r, s_.staked);
+  rec.record(s_issuance, r, last_round_.E);
+  rec.record(s_buyback_mint, r, last_round_.BB);
+  rec.record(s_bb_kai, r, s_.bb_kai);
+  rec.record(s_bb_kusdt, r, s_.bb_kusdt);
+  rec.record(s_pool_kai, r, s_.x);
+  rec.record(s_pool_kusdt, r, s_.y);
+  rec.record(s_earn_rate, r, s_.earn_rate);
+  rec.record(s_phase, r, static_cast<double>(static_cast<int>(s_.phase)));
+}
+
+void KaiPath::finish(PathRecorder& rec) {
+  const double C = s_.C();
+  rec.set_final(f_min_twap, min_twap_);
+  rec.set_final(f_hours_below_099, hours_below_);
+  rec.set_final(f_depeg_first_round, static_cast<double>(depeg_round_));
+  rec.set_final(f_max_debt_ratio, max_debt_ratio_);
+  rec.set_final(f_final_debt_ratio, C > 0 ? s_.B / C : 0.0);
+  rec.set_final(f_kai_minted_total, s_.ledger.minted_total());
+  rec.set_final(f_kai_burned_total, s_.ledger.burned_total());
+  rec.set_final(f_bb_kusdt_final, s_.bb_kusdt);
+}
+
+// kai.md §9.
+void KaiPath::check_invariants(std::int64_t t) const {
+  auto fail = [&](const std::string& what) {
+    throw RuntimeFailure("invariant broken at step " + std::to_string(t) + ": " + what);
+  };
+  auto close = [](double a, double b, double rel) { return std::abs(a - b) <= rel * std::max({1.0, std::abs(a), std::abs(b)}); };
+  double kai = 0, kusdt = 0, bkai = 0, skai = 0, earned = 0, st = 0, lp = 0;
+  for (std::size_t i = 0; i < a_.n; ++i) {
+    kai += a_.kai[i];
+    kusdt += a_.kusdt[i];
+    bkai += a_.bkai[i];
+    skai += a_.skai[i] + a_.st[i];
+    st += a_.st[i];
+    earned += a_.earned[i];
+    lp += a_.lp[i];
+    if (a_.kai[i] < -1e-9 || a_.kusdt[i] < -1e-9 || a_.bkai[i] < -1e-9 || a_.skai[i] < -1e-9 || a_.lp[i] < -1e-9)
+      fail("negative balance of agent " + std::to_string(i));
+  }
+  // Pending boardroom rewards not yet accrued into earned_i (K22 runs lazily per step).
+  double pending = 0;
+  for (std::size_t i = a_.ranges[staker].begin; i < a_.ranges[staker].end; ++i) pending += a_.st[i] * (s_.RPS - a_.snap[i]);
+  const double S_parts = kai + s_.x + s_.A + s_.board_unclaimed + s_.team_kai + s_.bb_kai + s_.ext_kai + s_.arb_kai;
+  if (!close(s_.S, S_parts, 1e-12)) fail("KAI: S = " + std::to_string(s_.S) + " but the holdings sum to " + std::to_string(S_parts));
+  if (std::abs((s_.S - S0_) - (s_.ledger.minted_total() - s_.ledger.burned_total())) > 1e-12 * s_.S)
+    fail("KAI: supply change differs from minted − burned");
+  if (!close(earned + pending, s_.board_unclaimed, 1e-9)) fail("boardroom: Σ earned_i differs from board_unclaimed");
+  if (!close(bkai, s_.B, 1e-12)) fail("bKAI: B differs from Σ bkai_i");
+  if (!close(st, s_.staked, 1e-12)) fail("sKAI: Σst differs from Σ staked_i");
+  if (!close(skai + skai_ext_, s_.skai_supply, 1e-12)) fail("sKAI: supply differs from Σ (skai_i + st_i)");
+  if (!close(lp + s_.L_out, s_.L, 1e-12)) fail("LP: shares differ from Σ lp_i + L_out");
+  const double kusdt_all = kusdt + s_.y + s_.bb_kusdt + s_.arb_kusdt;
+  if (!close(kusdt_all, kusdt0_ + kusdt_external_, 1e-12))
+    fail("KUSDT: agents + pool + buyback fund + arbitrageur = " + std::to_string(kusdt_all) + ", expected " +
+         std::to_string(kusdt0_ + kusdt_external_) + " from the external flows");
+  if (!(s_.x > 0 && s_.y > 0)) fail("pool reserves not positive");
+  if (s_.A < -1e-9) fail("treasury KAI negative");
+  if (s_.contraction_left < -1e-9) fail("contraction_left negative");
+}
+
+}  // namespace stampede::kai

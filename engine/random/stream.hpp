@@ -1,0 +1,97 @@
+#pragma once
+// Counter-based random streams keyed by what is simulated (engine.md "Paths, randomness,
+// determinism"): (seed, path, purpose, step, agent). Philox4x32-10 (Salmon et al., SC'11).
+//
+// Layout of one Philox call:  key     = {seed lo32, seed hi32}
+//                             counter = {(purpose << 24) | block, agent, step, path}
+// so no two (seed, path, purpose, step, agent, block) share a counter, and adding draws of a new
+// purpose never shifts another's. `block` counts 4-word blocks of one agent in one step
+// (up to 2^24 blocks = 2^25 doubles per agent per step).
+//
+// Uniform doubles take two words (lo, hi) of a block: u = ((hi·2^32 + lo) >> 11 + 0.5)·2^-53,
+// strictly inside (0, 1); the k-th double of an agent is block k/2, words 2(k%2), 2(k%2)+1.
+// Uniform floats take one word: u = ((w >> 8) + 0.5)·2^-24, also in (0, 1); the k-th float is
+// block k/4, word k%4. (Both are capped at the largest value below 1: see u01_from_words.)
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+namespace stampede::rng {
+
+enum class Purpose : std::uint32_t {
+  agent_init = 1,  // per-agent holdings and behaviour parameters at path start
+  decide = 2,      // the one uniform per agent per step of the choice rule (agents.md)
+  market = 3,      // exogenous processes: market factor, OU demand (market.md)
+  shocks = 4,      // random shock arrivals
+  arrivals = 5,    // order-process arrivals (klima2)
+  protocol = 6,    // protocol events (KAI buyback trade K14, ...)
+};
+
+using Words = std::array<std::uint32_t, 4>;
+
+// The bare Philox4x32-10 bijection (10 rounds), checked against Random123's known answers.
+Words philox4x32_10(Words counter, std::array<std::uint32_t, 2> key) noexcept;
+
+// Conversions used everywhere (scalar and SIMD must match these bit for bit).
+// x + 0.5 needs one bit more than the mantissa has, so the top value x = 2^53-1 (2^24-1 for
+// floats) rounds to exactly 1; the min() keeps the promised open interval (only that one value
+// changes) so log(1 - u) and U^(-1/alpha) samplers never see u = 1.
+inline constexpr double kU01Max = 0x1.fffffffffffffp-1;  // 1 - 2^-53, largest double < 1
+inline constexpr float kU01fMax = 0x1.fffffep-1f;        // 1 - 2^-24, largest float < 1
+inline double u01_from_words(std::uint32_t lo, std::uint32_t hi) noexcept {
+  const std::uint64_t x = ((static_cast<std::uint64_t>(hi) << 32) | lo) >> 11;
+  const double u = (static_cast<double>(x) + 0.5) * 0x1.0p-53;
+  return u < kU01Max ? u : kU01Max;
+}
+inline float u01f_from_word(std::uint32_t w) noexcept {
+  const float u = (static_cast<float>(w >> 8) + 0.5f) * 0x1.0p-24f;
+  return u < kU01fMax ? u : kU01fMax;
+}
+
+// All draws of one (seed, path, purpose, step), addressed by agent and index.
+class Stream {
+ public:
+  Stream(std::uint64_t seed, std::uint64_t path, Purpose purpose, std::uint64_t step) noexcept;
+
+  Words block(std::uint32_t agent, std::uint32_t block) const noexcept;
+  double uniform(std::uint32_t agent, std::uint32_t k = 0) const noexcept;       // k-th double
+  float uniform_float(std::uint32_t agent, std::uint32_t k = 0) const noexcept;  // k-th float
+
+  // Vectorised (xsimd) fills, bit-identical to the scalar calls above:
+  // out[j] = uniform(first_agent + j, k) for j in [0, n).
+  void uniform_doubles(std::uint32_t first_agent, std::size_t n, std::uint32_t k, double* out) const noexcept;
+  void uniform_floats(std::uint32_t first_agent, std::size_t n, std::uint32_t k, float* out) const noexcept;
+
+  std::array<std::uint32_t, 2> key() const noexcept { return key_; }
+  std::uint32_t purpose_word() const noexcept { return purpose_word_; }  // purpose << 24
+  std::uint32_t step_word() const noexcept { return step_; }
+  std::uint32_t path_word() const noexcept { return path_; }
+
+ private:
+  std::array<std::uint32_t, 2> key_;
+  std::uint32_t purpose_word_;
+  std::uint32_t step_;
+  std::uint32_t path_;
+};
+
+// A sequence of draws for scalar code that needs a variable number of them (market processes,
+// rejection samplers): the draws of (seed, path, purpose, step, agent = `lane`) in order.
+class Sequence {
+ public:
+  Sequence(std::uint64_t seed, std::uint64_t path, Purpose purpose, std::uint64_t step,
+           std::uint32_t lane = 0) noexcept;
+  std::uint32_t next_u32() noexcept;
+  double uniform() noexcept;  // (0, 1), two words as above
+  double normal() noexcept;   // standard normal (Box-Muller on two uniforms; caches the pair)
+
+ private:
+  Stream stream_;
+  std::uint32_t lane_;
+  std::uint32_t block_ = 0;
+  Words words_{};
+  int used_ = 4;
+  bool has_spare_ = false;
+  double spare_ = 0.0;
+};
+
+}  // namespace stampede::rng
