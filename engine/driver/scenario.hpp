@@ -21,7 +21,6 @@ struct Scenario {
   std::int64_t record_every_seconds = 0;  // resolved: the protocol's main period when not given
   std::int64_t store_paths = 16;
   std::int64_t agents = 0;
-  double stop_ci_half_width = 0.0;
   std::shared_ptr<const config::Values> values;  // every key, defaults filled in
   std::string resolved_yaml;                      // values->to_yaml()
   std::string config_sha256;                      // of resolved_yaml

@@ -46,7 +46,7 @@ std::vector<Case> cases() {
       {"above range", head + "toy:\n  threshold: 5\n", "toy.threshold", 4, "must be in (0, 2], got 5"},
       {"open lower end", head + "toy:\n  threshold: 0\n", "toy.threshold", 4, "must be in (0, 2], got 0"},
       {"infinity", head + "toy:\n  threshold: .inf\n", "toy.threshold", 4, "finite"},
-      {"nan", head + "stop:\n  ci_half_width: .nan\n", "stop.ci_half_width", 4, "finite"},
+      {"nan", head + "market:\n  factor:\n    mu: .nan\n", "market.factor.mu", 5, "finite"},
       {"overflowing real", head + "toy:\n  supply: 1e400\n", "toy.supply", 4, "finite"},
       {"huge integer", head + "paths: 123456789012345678901234\n", "paths", 3, "too large"},
       {"too many paths", head + "paths: 1e8\n", "paths", 3, "must be in [1, 10000000], got 1e8"},

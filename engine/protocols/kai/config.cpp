@@ -20,7 +20,8 @@ void declare_behaviour(config::Schema& s) {
   s.check([](const config::Values& v, config::Reporter& r) {
     double sum = 0;
     for (int t = 0; t < kNumTypes; ++t) sum += v.real(key("agents.mix", kTypeNames[t]));
-    if (std::abs(sum - 1.0) > 1e-9) r.error("agents.mix", "fractions must sum to 1, got " + config::format_number(sum));
+    if (std::abs(sum - 1.0) > 1e-9)
+      r.error("agents.mix.holder", "agents.mix: the type fractions must sum to 1, got " + config::format_number(sum));
   });
   for (int t = 0; t < kNumTypes; ++t) {
     const auto& tb = d.types[t];
