@@ -25,26 +25,26 @@ KaiBehaviour default_behaviour() {
   b.mix = {0.60, 0.15, 0.10, 0.15};
   // kai.md §6 table: holder sell weights are reused by the bond buyer's sell.
   const auto holder_sell_action = action("sell", true, -6.5, U(0.5, 1.0),
-      {{peg_dev, -60}, {mom, -10}, {vol, 40}, {exit_frac, 40}, {mkt_ret, -5}}, {{own_pnl, -2}});
+      {{sig_peg_dev, -60}, {sig_mom, -10}, {sig_vol, 40}, {sig_exit_frac, 40}, {sig_mkt_ret, -5}}, {{own_pnl, -2}});
   auto& h = b.types[holder];
   h.actions = {holder_sell_action,
-               action("buy", false, -5.0, U(0.05, 0.3), {{peg_dev, -40}, {mom, 5}, {vol, -10}, {exit_frac, -20}})};
+               action("buy", false, -5.0, U(0.05, 0.3), {{sig_peg_dev, -40}, {sig_mom, 5}, {sig_vol, -10}, {sig_exit_frac, -20}})};
   auto& s = b.types[staker];
-  s.actions = {action("stake", false, -4.0, one, {{board_apr, 0.3}, {peg_dev, 20}, {exit_frac, -20}}),
-               action("claim", false, -3.0, one, {{peg_dev, 40}}, {{own_claimable, 10}}),
+  s.actions = {action("stake", false, -4.0, one, {{sig_board_apr, 0.3}, {sig_peg_dev, 20}, {sig_exit_frac, -20}}),
+               action("claim", false, -3.0, one, {{sig_peg_dev, 40}}, {{own_claimable, 10}}),
                action("withdraw", true, -6.5, one,
-                      {{board_apr, -0.3}, {peg_dev, -60}, {mom, -10}, {vol, 40}, {exit_frac, 40}, {mkt_ret, -5}},
+                      {{sig_board_apr, -0.3}, {sig_peg_dev, -60}, {sig_mom, -10}, {sig_vol, 40}, {sig_exit_frac, 40}, {sig_mkt_ret, -5}},
                       {{own_pnl, -2}})};
   auto& bb = b.types[bond_buyer];
   auto bond_sell = holder_sell_action;
   bond_sell.exit = false;  // the bond buyer's exit is redeem (§6 table)
   bb.actions = {action("bond", false, -4.0, U(0.2, 0.6),
-                       {{bond_gain, 20}, {bkai_lp_apr, 0.1}, {debt_ratio, -5}, {cover, 1}, {mom, 10}, {exit_frac, -20}}),
-                action("redeem", true, -4.0, one, {{peg_dev, 80}, {cover, 2}, {debt_ratio, 5}, {vol, 40}, {exit_frac, 40}}),
+                       {{sig_bond_gain, 20}, {sig_bkai_lp_apr, 0.1}, {sig_debt_ratio, -5}, {sig_cover, 1}, {sig_mom, 10}, {sig_exit_frac, -20}}),
+                action("redeem", true, -4.0, one, {{sig_peg_dev, 80}, {sig_cover, 2}, {sig_debt_ratio, 5}, {sig_vol, 40}, {sig_exit_frac, 40}}),
                 bond_sell};
   auto& l = b.types[lp];
-  l.actions = {action("remove", true, -7.0, U(0.5, 1.0), {{lp_apr, -2}, {vol, 40}, {peg_dev, -60}, {mom, -10}, {exit_frac, 40}}),
-               action("add", false, -6.0, U(0.1, 0.5), {{lp_apr, 2}, {vol, -10}, {peg_dev, 20}, {exit_frac, -20}})};
+  l.actions = {action("remove", true, -7.0, U(0.5, 1.0), {{sig_lp_apr, -2}, {sig_vol, 40}, {sig_peg_dev, -60}, {sig_mom, -10}, {sig_exit_frac, 40}}),
+               action("add", false, -6.0, U(0.1, 0.5), {{sig_lp_apr, 2}, {sig_vol, -10}, {sig_peg_dev, 20}, {sig_exit_frac, -20}})};
   // Attention, re-entry, sensitivity, temperature, initial KAI share (§6, §3).
   const double att_lo[] = {0.05, 0.05, 0.1, 0.02}, att_hi[] = {0.25, 0.25, 0.5, 0.2};
   const double reentry[] = {0.02, 0.01, 0.05, 0.01};

@@ -11,8 +11,8 @@
 namespace stampede::kai {
 
 // Common signals (kai.md §6 table), in this order everywhere.
-enum Signal : int { peg_dev, mom, vol, exit_frac, mkt_ret, board_apr, bond_gain, bkai_lp_apr, debt_ratio,
-                    cover, lp_apr, kNumSignals };
+enum Signal : int { sig_peg_dev, sig_mom, sig_vol, sig_exit_frac, sig_mkt_ret, sig_board_apr, sig_bond_gain,
+                    sig_bkai_lp_apr, sig_debt_ratio, sig_cover, sig_lp_apr, kNumSignals };
 inline constexpr std::array<std::string_view, kNumSignals> kSignalNames = {
     "peg_dev", "mom", "vol", "exit_frac", "mkt_ret", "board_apr", "bond_gain", "bkai_lp_apr",
     "debt_ratio", "cover", "lp_apr"};

@@ -50,7 +50,11 @@ KaiPath::KaiPath(const KaiRunConfig& config, std::uint64_t path)
       exo_(config.scenario.market, config.dt_seconds, config.seed,
            std::max<std::int64_t>(86400 / config.dt_seconds, 1) * config.dt_seconds),
       twap_(config.dt_seconds, static_cast<std::int64_t>(config.scenario.params.round_seconds),
-            config.scenario.params.pool.kusdt / config.scenario.params.pool.kai) {
+            config.scenario.params.pool.kusdt / config.scenario.params.pool.kai),
+      history_(static_cast<std::size_t>(steps_per_day_), static_cast<double>(config.dt_seconds) / 3600.0),
+      depeg_(config.scenario.metrics.depeg_level, config.scenario.metrics.depeg_rounds),
+      runs_(config.scenario.metrics, static_cast<std::size_t>(steps_per_day_)),
+      trackers_(config.scenario.metrics, config.scenario.params.round_seconds / 3600.0) {
   exo_.start_path(path);
   const auto& in = p_.initial;
   s_.S = in.kai_supply;
@@ -70,14 +74,6 @@ KaiPath::KaiPath(const KaiRunConfig& config, std::uint64_t path)
   S0_ = s_.S;
   p0_ = s_.y / s_.x;
   init_population();
-
-  spot_ring_.assign(static_cast<std::size_t>(steps_per_day_ + 1), p0_);
-  fee_ring_.assign(static_cast<std::size_t>(steps_per_day_), 0.0);
-  stakers_ring_.assign(24, 0.0);
-  withdrawn_ring_.assign(static_cast<std::size_t>(steps_per_day_), 0.0);
-  removed_ring_.assign(static_cast<std::size_t>(steps_per_day_), 0.0);
-  staked_ring_.assign(static_cast<std::size_t>(steps_per_day_ + 1), s_.staked);
-  pool_kusdt_ring_.assign(static_cast<std::size_t>(steps_per_day_ + 1), s_.y);
   end_of_step_prices();
 }
 
@@ -225,7 +221,9 @@ void KaiPath::step(std::int64_t t, PathRecorder& rec) {
   exo_.advance(t, s_.S);
   step_fees_ = 0;
   step_withdrawn_ = step_removed_kusdt_ = 0;
-  step_debt_cap_hit_ = step_treasury_short_ = false;
+  staked_at_start_ = s_.staked;
+  pool_kusdt_at_start_ = s_.y;
+  history_.begin_step(s_.y / s_.x);  // p_t: the end of step t − 1 (p_0 at t = 0)
 
   // (a) Round event at the start of the step, before agents decide.
   if (t % steps_per_round_ == 0) round_event(t);
@@ -246,63 +244,34 @@ void KaiPath::round_event(std::int64_t t) {
   const double twap_r = r == 0 ? p0_ : twap_.twap_last_closed(static_cast<std::int64_t>(p_.round_seconds));
   rng::Sequence u(cfg_.seed, path_, rng::Purpose::protocol, static_cast<std::uint64_t>(t));
   last_round_ = run_round(s_, p_, twap_r, r, u.uniform());
-  stakers_ring_[static_cast<std::size_t>(rounds_seen_ % 24)] = last_round_.stakers;
-  ++rounds_seen_;
-
+  history_.on_round(last_round_.stakers);
   // Observers that live on rounds (kai.md §8).
-  min_twap_ = std::min(min_twap_, twap_r);
-  if (twap_r < 0.99) hours_below_ += p_.round_seconds / 3600.0;
-  below_streak_ = twap_r < cfg_.scenario.metrics.depeg_level ? below_streak_ + 1 : 0;
-  if (below_streak_ == cfg_.scenario.metrics.depeg_rounds && depeg_round_ < 0) {
-    depeg_round_ = r;
-    depeg_now_ = true;  // marked by the observers of this step (first_step = the 24th round's step)
-  }
+  depeg_.observe_round(twap_r, r, t);
+  trackers_.observe_round(twap_r);
+  trackers_.observe_debt_ratio(s_.B, s_.C());
 }
 
 // kai.md §6 signals, once per step after (a); p = spot at the start of the step.
 void KaiPath::compute_signals(std::int64_t t) {
-  const double p = s_.y / s_.x;
-  const double round_h = p_.round_seconds / 3600.0;
-  const double C = s_.C();
-  signal_[peg_dev] = s_.twap_r - p_.peg;
-  // spot_ring_[k] = end-of-step spot k steps ago (k = 0: the latest, = p now).
-  const std::size_t back = static_cast<std::size_t>(std::min<std::int64_t>(t, steps_per_day_));
-  signal_[mom] = std::log(p / spot_ring_[back]);
-  double vol = 0;
-  if (back >= 2) {
-    double m = 0, m2 = 0;
-    for (std::size_t k = 0; k < back; ++k) {
-      const double lr = std::log(spot_ring_[k] / spot_ring_[k + 1]);
-      m += lr;
-      m2 += lr * lr;
-    }
-    m /= static_cast<double>(back);
-    vol = std::sqrt(std::max(0.0, m2 / static_cast<double>(back) - m * m)) /
-          std::sqrt(static_cast<double>(cfg_.dt_seconds) / 3600.0);
-  }
-  signal_[kai::vol] = vol;
-  signal_[mkt_ret] = exo_.log_return_24h();
-  const std::int64_t nr = std::min<std::int64_t>(rounds_seen_, 24);
-  double sbar = 0;
-  for (std::int64_t k = 0; k < nr; ++k) sbar += stakers_ring_[static_cast<std::size_t>(k)];
-  sbar = nr > 0 ? sbar / static_cast<double>(nr) : 0.0;
-  const double board = s_.staked > 0 ? (8760.0 / round_h) * sbar * s_.twap_r / (s_.staked * p_.skai_price) : 0.0;
-  signal_[board_apr] = std::log1p(board);
+  (void)t;
+  const KaiSignals g = history_.signals(s_, p_);
+  signal_[sig_peg_dev] = g.peg_dev;
+  signal_[sig_mom] = g.mom;
+  signal_[sig_vol] = g.vol;
+  signal_[sig_mkt_ret] = exo_.log_return_24h();
+  signal_[sig_board_apr] = g.board_apr;
+  signal_[sig_bond_gain] = g.bond_gain;
+  signal_[sig_bkai_lp_apr] = g.bkai_lp_apr;
+  signal_[sig_debt_ratio] = g.debt_ratio;
+  signal_[sig_cover] = g.cover;
+  signal_[sig_lp_apr] = g.lp_apr;
   contraction_now_ = s_.contraction();
-  signal_[bond_gain] = contraction_now_ ? std::max(0.0, 1.0 / p - 1.0) : 0.0;
-  const double e = p_.skai_emission_per_round * s_.earn_rate / 100.0;
-  signal_[bkai_lp_apr] = std::log1p((8760.0 / round_h) * e * p_.skai_price / std::max(s_.B, 1.0));
-  signal_[debt_ratio] = C > 0 ? s_.B / C : 0.0;
-  signal_[cover] = std::clamp(s_.A / std::max(s_.B, 1e-9), 0.0, 1.0);
-  double fees = 0;
-  for (double f : fee_ring_) fees += f;
-  signal_[lp_apr] = fees * (8760.0 / 24.0) / (s_.y + s_.x * p);  // fee_ring_: the last 24h of steps
   for (int ty = 0; ty < kNumTypes; ++ty) {
     const auto& tb = b_.types[ty];
     for (std::size_t a = 0; a < tb.actions.size(); ++a) {
       double c = 0;
       for (int k = 0; k < kNumSignals; ++k)
-        c += tb.actions[a].w[k] * (k == exit_frac ? exit_frac_[ty] : signal_[k]);
+        c += tb.actions[a].w[k] * (k == sig_exit_frac ? exit_frac_[ty] : signal_[k]);
       common_[ty][a] = c;
     }
   }
@@ -481,7 +450,7 @@ void KaiPath::clear(std::int64_t t) {
     fill_.redeem_phi = red.phi;
     fill_.redeem_kai_per_bkai = red.kai_per_bkai;
     redeemed_kai = red.kai_paid + red.kai_minted;
-    if (red.treasury_short) step_treasury_short_ = true;
+    trackers_.observe_redemption(red.treasury_short, t);
   }
   // K17 LP removal: the agents' shares and a liquidity_drain's, at current reserves.
   const double drain_shares = s_.L_out * exo_.drain_fraction();
@@ -538,7 +507,8 @@ void KaiPath::clear(std::int64_t t) {
   if (bond_request > 0) {
     const BondFill bf = purchase_bonds(s_, p_, bond_request);
     fill_.bond_phi = bf.phi;
-    if (bf.debt_cap_hit) step_debt_cap_hit_ = true;
+    trackers_.observe_bond_fill(bf.debt_cap_hit, s_.r, t);
+    trackers_.observe_debt_ratio(s_.B, s_.C());
   }
   // K20 stake.
   s_.staked += in_.stake_skai;
@@ -650,47 +620,13 @@ void KaiPath::settle() {
 
 // Phase 5 (kai.md §8).
 void KaiPath::observe(std::int64_t t, PathRecorder& rec) {
-  const double p = s_.y / s_.x;
-  std::rotate(spot_ring_.rbegin(), spot_ring_.rbegin() + 1, spot_ring_.rend());
-  spot_ring_[0] = p;
-  std::rotate(fee_ring_.rbegin(), fee_ring_.rbegin() + 1, fee_ring_.rend());
-  fee_ring_[0] = step_fees_;
-  require_finite(p, "pool price", t);
+  (void)rec;  // events are marked from the observers in finish()
+  require_finite(s_.y / s_.x, "pool price", t);
   require_finite(s_.S, "KAI supply", t);
   require_finite(s_.A, "treasury KAI", t);
   require_finite(s_.B, "bKAI supply", t);
-  const double C = s_.C();
-  if (C > 0) max_debt_ratio_ = std::max(max_debt_ratio_, s_.B / C);
-  if (depeg_now_) {
-    rec.mark_event(e_depeg, t);
-    depeg_now_ = false;
-  }
-  if (step_debt_cap_hit_) rec.mark_event(e_debt_cap_hit, t);
-  if (step_treasury_short_) rec.mark_event(e_treasury_short, t);
-  // Trailing-24h bank-run windows: flows over the last day vs the level at the window start.
-  const std::size_t n = static_cast<std::size_t>(steps_per_day_);
-  std::rotate(withdrawn_ring_.rbegin(), withdrawn_ring_.rbegin() + 1, withdrawn_ring_.rend());
-  withdrawn_ring_[0] = step_withdrawn_;
-  std::rotate(removed_ring_.rbegin(), removed_ring_.rbegin() + 1, removed_ring_.rend());
-  removed_ring_[0] = step_removed_kusdt_;
-  double withdrawn = 0, removed = 0;
-  for (std::size_t k = 0; k < n; ++k) {
-    withdrawn += withdrawn_ring_[k];
-    removed += removed_ring_[k];
-  }
-  // staked_ring_[k]: Σst at the end of the step k steps before this one (k = n: window start).
-  const double staked_start = staked_ring_[n - 1];
-  const double pool_start = pool_kusdt_ring_[n - 1];
-  const auto& m = cfg_.scenario.metrics;
-  const bool run_board = staked_start > 0 && withdrawn >= m.bank_run_boardroom * staked_start;
-  const bool run_liq = pool_start > 0 && removed >= m.bank_run_liquidity * pool_start;
-  if (run_board) rec.mark_event(e_bank_run_boardroom, t);
-  if (run_liq) rec.mark_event(e_bank_run_liquidity, t);
-  if (run_board || run_liq) rec.mark_event(e_bank_run, t);
-  std::rotate(staked_ring_.rbegin(), staked_ring_.rbegin() + 1, staked_ring_.rend());
-  staked_ring_[0] = s_.staked;
-  std::rotate(pool_kusdt_ring_.rbegin(), pool_kusdt_ring_.rbegin() + 1, pool_kusdt_ring_.rend());
-  pool_kusdt_ring_[0] = s_.y;
+  history_.end_step(step_fees_);
+  runs_.observe_step(t, step_withdrawn_, staked_at_start_, step_removed_kusdt_, pool_kusdt_at_start_);
 }
 
 void KaiPath::record(std::int64_t r, PathRecorder& rec) {
@@ -715,10 +651,19 @@ void KaiPath::record(std::int64_t r, PathRecorder& rec) {
 
 void KaiPath::finish(PathRecorder& rec) {
   const double C = s_.C();
-  rec.set_final(f_min_twap, min_twap_);
-  rec.set_final(f_hours_below_099, hours_below_);
-  rec.set_final(f_depeg_first_round, static_cast<double>(depeg_round_));
-  rec.set_final(f_max_debt_ratio, max_debt_ratio_);
+  auto mark = [&](Event e, std::int64_t step) {
+    if (step >= 0) rec.mark_event(e, step);
+  };
+  mark(e_depeg, depeg_.first_step());
+  mark(e_bank_run_boardroom, runs_.boardroom_first_step());
+  mark(e_bank_run_liquidity, runs_.liquidity_first_step());
+  mark(e_bank_run, runs_.first_step());
+  mark(e_debt_cap_hit, trackers_.debt_cap_hit_step());
+  mark(e_treasury_short, trackers_.treasury_short_step());
+  rec.set_final(f_min_twap, trackers_.min_twap());
+  rec.set_final(f_hours_below_099, trackers_.hours_below());
+  rec.set_final(f_depeg_first_round, static_cast<double>(depeg_.first_round()));
+  rec.set_final(f_max_debt_ratio, trackers_.max_debt_ratio());
   rec.set_final(f_final_debt_ratio, C > 0 ? s_.B / C : 0.0);
   rec.set_final(f_kai_minted_total, s_.ledger.minted_total());
   rec.set_final(f_kai_burned_total, s_.ledger.burned_total());

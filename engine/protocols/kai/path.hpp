@@ -14,7 +14,9 @@
 #include "engine/market/twap.hpp"
 #include "engine/protocols/kai/agent_state.hpp"
 #include "engine/protocols/kai/config.hpp"
+#include "engine/protocols/kai/risk_events.hpp"
 #include "engine/protocols/kai/round.hpp"
+#include "engine/protocols/kai/signals.hpp"
 #include "engine/protocols/kai/state.hpp"
 
 namespace stampede::kai {
@@ -114,27 +116,18 @@ class KaiPath final : public PathSimulation {
   KaiFills fill_;
   RoundOutcome last_round_{};
 
-  // Histories (rings sized at construction).
-  std::vector<double> spot_ring_;   // end-of-step spot, steps_per_day + 1 entries
-  std::vector<double> fee_ring_;    // pool fees in KUSDT per step (24h)
-  std::vector<double> stakers_ring_;  // K8 stakers part of the last 24 rounds
-  std::vector<double> withdrawn_ring_, staked_ring_, removed_ring_, pool_kusdt_ring_;
-  std::int64_t rounds_seen_ = 0;
-  double step_fees_ = 0;  // pool fees of this step, KUSDT (a KAI-in fee at the pre-swap spot)
+  // Histories and observers (kai.md §6, §8; rings sized at construction).
+  KaiSignalHistory history_;
+  DepegObserver depeg_;
+  BankRunObserver runs_;
+  KaiTrackers trackers_;
   double p0_ = 1;
 
   // Step flows for observers.
+  double step_fees_ = 0;  // pool fees of this step, KUSDT (a KAI-in fee at the pre-swap spot)
   double step_withdrawn_ = 0, step_removed_kusdt_ = 0;
-  bool step_debt_cap_hit_ = false, step_treasury_short_ = false;
-
-  // Observers (kai.md §8).
-  int below_streak_ = 0;
-  double min_twap_ = 1e300;
-  double hours_below_ = 0;
-  std::int64_t depeg_round_ = -1;
-  bool depeg_now_ = false;
+  double staked_at_start_ = 0, pool_kusdt_at_start_ = 0;
   double kusdt0_ = 0;          // initial KUSDT of agents, pool, buyback fund and arbitrageur
-  double max_debt_ratio_ = 0;
   double S0_ = 0;
   double kusdt_external_ = 0;  // KUSDT that entered (+) or left (−) the system from outside
   double skai_ext_ = 0;        // sKAI outside the agents (a type with no agents)
