@@ -23,6 +23,7 @@
 #include <cstdint>
 
 #include "agents/behaviour.hpp"
+#include "agents/choice.hpp"
 #include "agents/fixed_sum.hpp"
 #include "agents/population.hpp"
 
@@ -85,15 +86,7 @@ namespace detail {
 // The choice rule (agents.md) on probabilities p[0..m): if ΣP > 1 scale them to sum 1; the
 // action is the first a with u < P(a_1)+…+P(a) (code a + 1), else hold (0).
 inline std::uint8_t choose(const std::array<double, kMaxActions>& p, std::size_t m, double u) noexcept {
-  double sum = 0.0;
-  for (std::size_t a = 0; a < m; ++a) sum = sum + p[a];
-  const double scale = sum > 1.0 ? sum : 1.0;
-  double cum = 0.0;
-  for (std::size_t a = 0; a < m; ++a) {
-    cum = cum + p[a] / scale;
-    if (u < cum) return action_code(a);
-  }
-  return kHold;
+  return choose_action(p, m, u);
 }
 
 // The choice rule for one agent with its uniform u (scalar; used by the reference and by the

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "agents/choice.hpp"
 #include "engine/core/errors.hpp"
 #include "engine/market/amm.hpp"
 #include "engine/protocols/kai/arbitrage.hpp"
@@ -306,9 +307,8 @@ void KaiPath::decide(std::int64_t t) {
         std::uint8_t code = 0;
         bool reenter = false;
         if (word & kExitedBit) {
-          if (u < reentry) {  // agents.md: re-enter and decide with u/reentry
+          if (agents::reenters(u, reentry)) {  // agents.md: re-enter and decide with u/reentry
             reenter = true;
-            u = u / reentry;
           } else {
             a_.timer[i] = with_action(word, 0);
             continue;
@@ -363,7 +363,6 @@ void KaiPath::decide(std::int64_t t) {
         const double pnl = reenter || !(a_.cost[i] > 0) ? 0.0 : W / a_.cost[i] - 1.0;
         if (ty == staker) own_claimable = W > 0 ? pending * p / W : 0.0;
         double prob[kMaxActions] = {0, 0, 0};
-        double sum = 0;
         const double h = a_.h[i];
         for (int k = 0; k < m; ++k) {
           if (!allowed[k]) continue;
@@ -371,17 +370,8 @@ void KaiPath::decide(std::int64_t t) {
           const double score = h * common_[ty][k] + ab.v[own_pnl] * pnl + ab.v[own_claimable] * own_claimable +
                                static_cast<double>(a_.bias[k][i]);
           prob[k] = rho * sigmoid(score * inv_temp_[ty]);
-          sum += prob[k];
         }
-        const double scale = sum > 1.0 ? sum : 1.0;
-        double cum = 0;
-        for (int k = 0; k < m; ++k) {
-          cum += prob[k] / scale;
-          if (prob[k] > 0 && u < cum) {
-            code = static_cast<std::uint8_t>(k + 1);
-            break;
-          }
-        }
+        code = agents::choose_action(prob, static_cast<std::size_t>(m), u);  // agents.md choice rule
         if (reenter) word &= ~kExitedBit;
         if (code != 0 && code == exit_code) {
           word |= kExitedBit;
