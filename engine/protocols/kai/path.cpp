@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <string>
+#include <type_traits>
 
 #include "agents/choice.hpp"
 #include "engine/core/errors.hpp"
@@ -24,7 +26,17 @@ constexpr std::uint32_t kActionMask = 0x70000000u;
 constexpr std::uint32_t kRoundMask = 0x0fffffffu;
 constexpr std::size_t kUniformBlock = 1024;
 
+// Actions per type (kai.md §6 table); behaviour.cpp lists them in this number.
+constexpr int kActionsOf[kNumTypes] = {2, 3, 3, 2};
+
 inline double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+// σ(x) ≤ 1/(2 + y + y²/2 + y³/6) for y = −x ≥ 0 (e^y ≥ its third-order Taylor sum), with a
+// relative margin far above the rounding of the exact path; 1 for x > 0.
+inline double sigmoid_upper_bound(double x) {
+  if (x > 0) return 1.0;
+  const double y = -x;
+  return (1.0 + 1e-9) / (2.0 + y * (1.0 + y * (0.5 + y * (1.0 / 6.0))));
+}
 inline std::uint8_t action_of(std::uint32_t w) { return static_cast<std::uint8_t>((w & kActionMask) >> kActionShift); }
 inline std::uint32_t with_action(std::uint32_t w, std::uint8_t a) {
   return (w & ~kActionMask) | (static_cast<std::uint32_t>(a) << kActionShift);
@@ -57,6 +69,9 @@ KaiPath::KaiPath(const KaiRunConfig& config, std::uint64_t path)
       runs_(config.scenario.metrics, static_cast<std::size_t>(steps_per_day_)),
       trackers_(config.scenario.metrics, config.scenario.params.round_seconds / 3600.0) {
   exo_.start_path(path);
+  for (int t = 0; t < kNumTypes; ++t)
+    if (static_cast<int>(b_.types[t].actions.size()) != kActionsOf[t])
+      throw std::logic_error("kai: behaviour table and kActionsOf disagree");
   const auto& in = p_.initial;
   s_.S = in.kai_supply;
   s_.A = in.treasury_kai;
@@ -289,10 +304,13 @@ void KaiPath::decide(std::int64_t t) {
   rng::Stream stream(cfg_.seed, path_, rng::Purpose::decide, static_cast<std::uint64_t>(t));
   double u_block[kUniformBlock];
 
-  for (int ty = 0; ty < kNumTypes; ++ty) {
+  // The body is instantiated once per agent type (ty is a compile-time constant), so the
+  // type's masks, own terms and intents compile to straight-line code without a per-agent switch.
+  auto decide_type = [&](auto type_tag) {
+    constexpr int ty = decltype(type_tag)::value;
+    constexpr int m = kActionsOf[ty];
     const auto range = a_.ranges[ty];
     const auto& tb = b_.types[ty];
-    const int m = static_cast<int>(tb.actions.size());
     const double reentry = tb.reentry;
     int exit_code = 0;
     for (int k = 0; k < m; ++k)
@@ -363,15 +381,24 @@ void KaiPath::decide(std::int64_t t) {
         const double pnl = reenter || !(a_.cost[i] > 0) ? 0.0 : W / a_.cost[i] - 1.0;
         if (ty == staker) own_claimable = W > 0 ? pending * p / W : 0.0;
         double prob[kMaxActions] = {0, 0, 0};
+        double z[kMaxActions] = {0, 0, 0};
         const double h = a_.h[i];
+        double bound = 0;
         for (int k = 0; k < m; ++k) {
           if (!allowed[k]) continue;
           const auto& ab = tb.actions[k];
           const double score = h * common_[ty][k] + ab.v[own_pnl] * pnl + ab.v[own_claimable] * own_claimable +
                                static_cast<double>(a_.bias[k][i]);
-          prob[k] = rho * sigmoid(score * inv_temp_[ty]);
+          z[k] = score * inv_temp_[ty];
+          bound += rho * sigmoid_upper_bound(z[k]);
         }
-        code = agents::choose_action(prob, static_cast<std::size_t>(m), u);  // agents.md choice rule
+        // If u lies above an upper bound of ΣP (< 1, so no rescaling), the rule holds: the same
+        // decision as computing every σ exactly, without the exponentials.
+        if (!(bound < 1.0 && u >= bound)) {
+          for (int k = 0; k < m; ++k)
+            if (allowed[k]) prob[k] = rho * sigmoid(z[k]);
+          code = agents::choose_action(prob, static_cast<std::size_t>(m), u);  // agents.md choice rule
+        }
         if (reenter) word &= ~kExitedBit;
         if (code != 0 && code == exit_code) {
           word |= kExitedBit;
@@ -416,7 +443,11 @@ void KaiPath::decide(std::int64_t t) {
         }
       }
     }
-  }
+  };
+  decide_type(std::integral_constant<int, holder>{});
+  decide_type(std::integral_constant<int, staker>{});
+  decide_type(std::integral_constant<int, bond_buyer>{});
+  decide_type(std::integral_constant<int, lp>{});
   for (int ty = 0; ty < kNumTypes; ++ty)
     exit_frac_[ty] = type_count_[ty] > 0 ? static_cast<double>(in_.exits[ty]) / static_cast<double>(type_count_[ty]) : 0.0;
 }
@@ -520,7 +551,8 @@ void KaiPath::settle() {
   const auto& f = fill_;
   const double rps = s_.RPS, rps_lp = s_.RPS_lp;
   const std::int64_t r = s_.r;
-  for (int ty = 0; ty < kNumTypes; ++ty) {
+  auto settle_type = [&](auto type_tag) {
+    constexpr int ty = decltype(type_tag)::value;
     const auto range = a_.ranges[ty];
     for (std::size_t i = range.begin; i < range.end; ++i) {
       const std::uint32_t word = a_.timer[i];
@@ -605,7 +637,11 @@ void KaiPath::settle() {
           break;
       }
     }
-  }
+  };
+  settle_type(std::integral_constant<int, holder>{});
+  settle_type(std::integral_constant<int, staker>{});
+  settle_type(std::integral_constant<int, bond_buyer>{});
+  settle_type(std::integral_constant<int, lp>{});
 }
 
 // Phase 5 (kai.md §8).
