@@ -1,6 +1,7 @@
-// End-to-end KAI throughput (issue: agent-steps per second for kai.yaml at 10^4, 10^5 and 10^6
-// agents, 1 and 2 threads). The scenario is configs/kai.yaml with a 3-day horizon and 2 paths
-// per thread, so a measurement is whole paths (start-up included) and stays short.
+// End-to-end throughput of each shipped protocol (issues: agent-steps per second for
+// configs/<protocol>.yaml at 10^4, 10^5 and 10^6 agents, 1 and 2 threads). The scenario's own
+// file with a 3-day horizon and 2 paths per thread, so a measurement is whole paths (start-up
+// included) and stays short.
 #include <benchmark/benchmark.h>
 
 #include <string>
@@ -17,12 +18,12 @@ namespace {
 
 using namespace stampede;
 
-void BM_kai_end_to_end(benchmark::State& state) {
+void end_to_end(benchmark::State& state, const std::string& protocol) {
   const std::int64_t agents = state.range(0);
   const int threads = static_cast<int>(state.range(1));
-  const Scenario sc = load_scenario(std::string(STAMPEDE_SOURCE_DIR) + "/configs/kai.yaml",
+  const Scenario sc = load_scenario(std::string(STAMPEDE_SOURCE_DIR) + "/configs/" + protocol + ".yaml",
                                     {"agents.count=" + std::to_string(agents), "horizon=3d"}, builtin_protocols());
-  auto model = builtin_protocols().find("kai")->build(sc, ModelOptions{});
+  auto model = builtin_protocols().find(protocol)->build(sc, ModelOptions{});
   RunShape shape;
   shape.seed = sc.seed;
   shape.n_steps = sc.n_steps;
@@ -40,12 +41,20 @@ void BM_kai_end_to_end(benchmark::State& state) {
   state.counters["agent_steps_per_s"] = benchmark::Counter(agent_steps, benchmark::Counter::kIsRate);
   state.counters["bytes_per_agent"] = static_cast<double>(model->bytes_per_agent());
 }
-BENCHMARK(BM_kai_end_to_end)
-    ->ArgNames({"agents", "threads"})
-    ->ArgsProduct({{10'000, 100'000, 1'000'000}, {1, 2}})
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  for (const auto& p : builtin_protocols().all()) {
+    benchmark::RegisterBenchmark(("BM_end_to_end/" + p.name).c_str(), end_to_end, p.name)
+        ->ArgNames({"agents", "threads"})
+        ->ArgsProduct({{10'000, 100'000, 1'000'000}, {1, 2}})
+        ->UseRealTime()
+        ->Unit(benchmark::kMillisecond);
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
