@@ -1,6 +1,7 @@
 #include "engine/protocols/builtin.hpp"
 
 #include "engine/protocols/kai/model.hpp"
+#include "engine/protocols/ksn/model.hpp"
 
 namespace stampede {
 
@@ -8,6 +9,7 @@ const ProtocolRegistry& builtin_protocols() {
   static const ProtocolRegistry registry = [] {
     ProtocolRegistry r;
     r.add(kai::protocol());
+    r.add(ksn::protocol());
     return r;
   }();
   return registry;
