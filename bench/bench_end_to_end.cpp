@@ -24,11 +24,7 @@ void end_to_end(benchmark::State& state, const std::string& protocol) {
   const Scenario sc = load_scenario(std::string(STAMPEDE_SOURCE_DIR) + "/configs/" + protocol + ".yaml",
                                     {"agents.count=" + std::to_string(agents), "horizon=3d"}, builtin_protocols());
   auto model = builtin_protocols().find(protocol)->build(sc, ModelOptions{});
-  RunShape shape;
-  shape.seed = sc.seed;
-  shape.n_steps = sc.n_steps;
-  shape.dt_seconds = sc.step_seconds;
-  shape.record_every_steps = sc.record_every_seconds / sc.step_seconds;
+  const RunShape shape = run_shape(sc);
   DriverOptions opt;
   opt.threads = threads;
   for (int p = 0; p < 2 * threads; ++p) opt.path_ids.push_back(static_cast<std::uint64_t>(p));

@@ -66,11 +66,7 @@ int command_run(const RunArgs& args, const ProtocolRegistry& protocols) {
   options.check = args.check;
   auto model = protocol.build(scenario, options);
 
-  RunShape shape;
-  shape.seed = scenario.seed;
-  shape.n_steps = scenario.n_steps;
-  shape.dt_seconds = scenario.step_seconds;
-  shape.record_every_steps = scenario.record_every_seconds / scenario.step_seconds;
+  const RunShape shape = run_shape(scenario);
 
   const int hw = tbb::this_task_arena::max_concurrency();
   const int threads = args.threads > 0 ? args.threads : hw;

@@ -44,6 +44,15 @@ Scenario scenario_from_values(std::shared_ptr<const config::Values> values, cons
   return s;
 }
 
+RunShape run_shape(const Scenario& s) {
+  RunShape shape;
+  shape.seed = s.seed;
+  shape.n_steps = s.n_steps;
+  shape.dt_seconds = s.step_seconds;
+  shape.record_every_steps = s.record_every_seconds / s.step_seconds;
+  return shape;
+}
+
 Scenario load_scenario(const std::string& file, const std::vector<std::string>& overrides,
                        const ProtocolRegistry& protocols) {
   auto values = std::make_shared<const config::Values>(config::load(file, overrides, protocols.config_registry()));

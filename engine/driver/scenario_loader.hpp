@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/driver/model.hpp"
 #include "engine/driver/protocol.hpp"
 #include "engine/driver/scenario.hpp"
 
@@ -13,6 +14,9 @@ Scenario load_scenario(const std::string& file, const std::vector<std::string>& 
                        const ProtocolRegistry& protocols);
 Scenario load_scenario_text(const std::string& yaml, const std::string& source_name,
                             const std::vector<std::string>& overrides, const ProtocolRegistry& protocols);
+
+// The time grid and seed every path of the scenario runs on.
+RunShape run_shape(const Scenario& scenario);
 
 // The typed engine-level part of a scenario from its resolved values.
 Scenario scenario_from_values(std::shared_ptr<const config::Values> values, const std::string& file,

@@ -47,11 +47,7 @@ std::unique_ptr<Model> build(const std::string& file, const std::vector<std::str
 DriverResult run(const std::string& file, const std::vector<std::string>& sets, bool check, std::int64_t paths) {
   Scenario sc;
   auto model = build(file, sets, check, &sc);
-  RunShape shape;
-  shape.seed = sc.seed;
-  shape.n_steps = sc.n_steps;
-  shape.dt_seconds = sc.step_seconds;
-  shape.record_every_steps = sc.record_every_seconds / sc.step_seconds;
+  const RunShape shape = run_shape(sc);
   DriverOptions d;
   d.threads = 2;
   for (std::int64_t p = 0; p < paths; ++p) d.path_ids.push_back(static_cast<std::uint64_t>(p));
