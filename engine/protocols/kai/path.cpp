@@ -6,6 +6,7 @@
 #include <string>
 #include <type_traits>
 
+#include "agents/behaviour_columns.hpp"
 #include "agents/choice.hpp"
 #include "engine/core/errors.hpp"
 #include "engine/market/amm.hpp"
@@ -105,42 +106,23 @@ void KaiPath::init_population() {
   a_.rho.resize(n);
   for (auto& c : a_.bias) c.resize(n);
 
-  // Fraction columns: the non-constant fractions of each type share columns 0, 1, ...
-  a_.frac_columns = 0;
+  // Behaviour columns (agents/behaviour_columns.hpp): h, ρ, a bias per action and the random
+  // fractions, which share float columns 0, 1, ... within a type.
+  frac_ = agents::fraction_layout<kNumTypes, kMaxActions>(b_.types, kTypeNames);
+  a_.frac_columns = frac_.columns;
+  for (int c = 0; c < a_.frac_columns; ++c) a_.frac[c].resize(n);
   for (int t = 0; t < kNumTypes; ++t) {
-    int c = 0;
-    for (int k = 0; k < kMaxActions; ++k) {
-      frac_col_[t][k] = -1;
-      frac_const_[t][k] = 1.0;
-      if (k >= static_cast<int>(b_.types[t].actions.size())) continue;
-      const auto& f = b_.types[t].actions[k].fraction;
-      if (f.is_constant()) frac_const_[t][k] = f.a;
-      else frac_col_[t][k] = c++;
-    }
-    a_.frac_columns = std::max(a_.frac_columns, c);
     inv_temp_[t] = 1.0 / b_.types[t].temperature;
     type_count_[t] = static_cast<std::int64_t>(a_.ranges[t].size());
   }
-  for (int c = 0; c < a_.frac_columns; ++c) a_.frac[c].resize(n);
-
+  for (int k = 0; k < kMaxActions; ++k) {
+    bias_cols_[k] = a_.bias[k].data();
+    frac_cols_[k] = a_.frac[k].data();
+  }
   const std::uint64_t seed = cfg_.seed;
   std::vector<double> w(n);
   agents::TypeRange all{0, n};
-  for (int t = 0; t < kNumTypes; ++t) {
-    const auto r = a_.ranges[t];
-    if (r.empty()) continue;
-    const auto& tb = b_.types[t];
-    agents::sample_column(tb.sensitivity, seed, path_, agents::ColumnId::sensitivity, r, a_.h.data());
-    agents::sample_column(tb.attention, seed, path_, agents::ColumnId::attention, r, a_.rho.data());
-    for (std::size_t k = 0; k < tb.actions.size(); ++k) {
-      agents::sample_column(tb.actions[k].bias, seed, path_, agents::ColumnId::bias(static_cast<std::uint32_t>(k)), r,
-                            a_.bias[k].data());
-      if (frac_col_[t][k] >= 0)
-        agents::sample_column(tb.actions[k].fraction, seed, path_,
-                              agents::ColumnId::fraction(static_cast<std::uint32_t>(k)), r,
-                              a_.frac[frac_col_[t][k]].data());
-    }
-  }
+  agents::sample_behaviour(b_.types, a_.ranges, frac_, seed, path_, a_.h.data(), a_.rho.data(), bias_cols_, frac_cols_);
   // Wealth, then KAI and KUSDT by the type's KAI share, scaled to the scenario totals.
   agents::sample_column(cfg_.wealth, seed, path_, agents::ColumnId::wealth, all, w.data());
   for (int t = 0; t < kNumTypes; ++t) {
@@ -189,10 +171,7 @@ void KaiPath::init_population() {
   }
 }
 
-double KaiPath::frac(int type, int action, std::size_t i) const {
-  const int c = frac_col_[type][action];
-  return c < 0 ? frac_const_[type][action] : static_cast<double>(a_.frac[c][i]);
-}
+double KaiPath::frac(int type, int action, std::size_t i) const { return frac_.of(frac_cols_, type, action, i); }
 
 void KaiPath::end_of_step_prices() {
   mtm_p_ = s_.y / s_.x;

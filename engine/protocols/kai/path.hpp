@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "agents/behaviour_columns.hpp"
 #include "engine/driver/model.hpp"
 #include "engine/market/exogenous.hpp"
 #include "engine/market/twap.hpp"
@@ -98,8 +99,9 @@ class KaiPath final : public PathSimulation {
   market::TwapOracle twap_;
 
   // Per-type behaviour, flattened for the decide pass.
-  int frac_col_[kNumTypes][kMaxActions];   // -1: constant fraction
-  double frac_const_[kNumTypes][kMaxActions];
+  agents::FractionLayout<kNumTypes, kMaxActions> frac_;
+  float* bias_cols_[kMaxActions] = {};
+  float* frac_cols_[kMaxActions] = {};
   double inv_temp_[kNumTypes];
   double common_[kNumTypes][kMaxActions];  // c(a) = Σ_k w_k(a)·s_k this step
   std::int64_t type_count_[kNumTypes];

@@ -1,5 +1,7 @@
 #include "engine/protocols/ksn/path.hpp"
 
+#include "agents/behaviour_columns.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -102,43 +104,21 @@ void KsnPath::init_population() {
   a_.flags.resize(n);
   for (auto& c : a_.bias) c.resize(n);
 
-  a_.frac_columns = 0;
+  // Behaviour columns (agents/behaviour_columns.hpp): h, ρ, a bias per action and the random
+  // fractions, at most kFracColumns per type.
+  frac_ = agents::fraction_layout<kNumTypes, kMaxActions>(b_.types, kTypeNames, kFracColumns);
+  a_.frac_columns = frac_.columns;
+  for (int c = 0; c < a_.frac_columns; ++c) a_.frac[c].resize(n);
   for (int t = 0; t < kNumTypes; ++t) {
-    int c = 0;
-    for (int k = 0; k < kMaxActions; ++k) {
-      frac_col_[t][k] = -1;
-      frac_const_[t][k] = 1.0;
-      if (k >= static_cast<int>(b_.types[t].actions.size())) continue;
-      const auto& f = b_.types[t].actions[k].fraction;
-      if (f.is_constant()) frac_const_[t][k] = f.a;
-      else if (c < kFracColumns) frac_col_[t][k] = c++;
-      else throw InputError(std::string("agents.") + std::string(kTypeNames[t]) + "." +
-                            std::string(b_.types[t].actions[k].name) +
-                            ".fraction: at most 2 random fractions per type (make this one a constant)");
-    }
-    a_.frac_columns = std::max(a_.frac_columns, c);
     inv_temp_[t] = 1.0 / b_.types[t].temperature;
     type_count_[t] = static_cast<std::int64_t>(a_.ranges[t].size());
   }
-  for (int c = 0; c < a_.frac_columns; ++c) a_.frac[c].resize(n);
+  for (int k = 0; k < kMaxActions; ++k) bias_cols_[k] = a_.bias[k].data();
+  for (int c = 0; c < kFracColumns; ++c) frac_cols_[c] = a_.frac[c].data();
 
   const std::uint64_t seed = cfg_.seed;
   const agents::TypeRange all{0, n};
-  for (int t = 0; t < kNumTypes; ++t) {
-    const auto r = a_.ranges[t];
-    if (r.empty()) continue;
-    const auto& tb = b_.types[t];
-    agents::sample_column(tb.sensitivity, seed, path_, agents::ColumnId::sensitivity, r, a_.h.data());
-    agents::sample_column(tb.attention, seed, path_, agents::ColumnId::attention, r, a_.rho.data());
-    for (std::size_t k = 0; k < tb.actions.size(); ++k) {
-      agents::sample_column(tb.actions[k].bias, seed, path_, agents::ColumnId::bias(static_cast<std::uint32_t>(k)), r,
-                            a_.bias[k].data());
-      if (frac_col_[t][k] >= 0)
-        agents::sample_column(tb.actions[k].fraction, seed, path_,
-                              agents::ColumnId::fraction(static_cast<std::uint32_t>(k)), r,
-                              a_.frac[frac_col_[t][k]].data());
-    }
-  }
+  agents::sample_behaviour(b_.types, a_.ranges, frac_, seed, path_, a_.h.data(), a_.rho.data(), bias_cols_, frac_cols_);
   if (n == 0) return;
   agents::sample_column(p_.potp.gov_participation, seed, path_, kColGov, all, a_.gov.data());
   agents::sample_column(p_.initial.loyalty, seed, path_, kColLoyalty, all, a_.loyalty.data());
@@ -184,10 +164,7 @@ void KsnPath::init_population() {
   usdc0_ = usdc + s_.pool.y + s_.T_usdc;
 }
 
-double KsnPath::frac(int type, int action, std::size_t i) const {
-  const int c = frac_col_[type][action];
-  return c < 0 ? frac_const_[type][action] : static_cast<double>(a_.frac[c][i]);
-}
+double KsnPath::frac(int type, int action, std::size_t i) const { return frac_.of(frac_cols_, type, action, i); }
 
 double KsnPath::swap_ksn_in(double ksn_in) {
   if (!(ksn_in > 0)) return 0.0;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "agents/behaviour_columns.hpp"
 #include "engine/driver/model.hpp"
 #include "engine/market/exogenous.hpp"
 #include "engine/market/twap.hpp"
@@ -111,8 +112,9 @@ class KsnPath final : public PathSimulation {
   SpotVolatility vol_;
   TvlGrowth tvl_;
 
-  int frac_col_[kNumTypes][kMaxActions];
-  double frac_const_[kNumTypes][kMaxActions];
+  agents::FractionLayout<kNumTypes, kMaxActions> frac_;
+  float* bias_cols_[kMaxActions] = {};
+  float* frac_cols_[kMaxActions] = {};
   double inv_temp_[kNumTypes];
   double common_[kNumTypes][kMaxActions];
   std::int64_t type_count_[kNumTypes];
