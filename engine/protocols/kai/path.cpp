@@ -470,10 +470,8 @@ void KaiPath::clear(std::int64_t t) {
   }
   // (c) Pool swaps in market.md order. K14 first.
   if (last_round_.buyback.kind != BuybackKind::none && t % steps_per_round_ == 0) {
-    const double spot = s_.y / s_.x;
     const SwapFill f = execute_buyback(s_, last_round_.buyback, p_.pool.fee);
     step_fees_ += f.fee_kusdt;
-    (void)spot;
   }
   // Agent sells: holders, bond buyers, claim sales, withdraw sales, redemption sales, LP KAI legs.
   const double sell_kai = in_.holder_sell_kai + in_.bond_sell_kai + bh.claim_sell_frac * in_.claim_pending +

@@ -124,7 +124,7 @@ void KsnPath::init_population() {
   agents::sample_column(p_.initial.loyalty, seed, path_, kColLoyalty, all, a_.loyalty.data());
   agents::sample_column(p_.initial.stake_age, seed, path_, kColStakeAge, all, a_.since.data());
   agents::sample_column(b_.required_discount, seed, path_, kColDreq, all, a_.d_req.data());
-  std::vector<double> w(n), tmp(n);
+  std::vector<double> w(n);
   agents::sample_column(p_.agents.wealth, seed, path_, agents::ColumnId::wealth, all, w.data());
   // Stake to stakers; agent_liquid and agent_usdc by the type shares; the agents' LP shares
   // (L0 less the treasury's) to lp agents; all pro rata to wealth within a type.
@@ -596,29 +596,30 @@ void KsnPath::observe(std::int64_t t) {
   runway_min_ = std::min(runway_min_, runway_rebases(s_.DCP, s_.r_t, s_.Q));
 }
 
-void KsnPath::record(std::int64_t r, PathRecorder& rec) {
+// The §8 series, in Series order: recorded every record period and also the finals.
+void KsnPath::series_values(double (&vals)[kNumSeries]) const {
   const TreasuryValuation v = value_treasury(s_, p_.treasury, s_.Q);
   const double P = s_.pool.spot();
-  const double vals[kNumSeries] = {
+  const double out[kNumSeries] = {
       P, v.backing, P / v.backing, v.rfv, v.excess, v.mv, s_.T_usdc, s_.q_usd * treasury_lp_rfv(s_),
       s_.C * s_.p_c, v.stable_share, s_.DCP, runway_rebases(s_.DCP, s_.r_t, s_.Q), s_.r_t, s_.r_eff,
       apy(s_.r_eff), v.s_circ > 0 ? stake_end_ / v.s_circ : 0.0, s_.S, v.s_circ, s_.debt.debt(), quote_.discount,
       v.tvl, s_.Q > 0 ? s_.W / s_.Q : 1.0, bank_run_.unstaked_fraction(), s_.ledger.minted_surplus,
       s_.ledger.minted_bonds, s_.ledger.burned(), s_.ledger.penalties};
+  for (int k = 0; k < kNumSeries; ++k) vals[k] = out[k];
+}
+
+void KsnPath::record(std::int64_t r, PathRecorder& rec) {
+  double vals[kNumSeries];
+  series_values(vals);
   for (int k = 0; k < kNumSeries; ++k) rec.record(static_cast<std::size_t>(k), r, vals[k]);
 }
 
 void KsnPath::finish(PathRecorder& rec) {
   for (int e = 0; e < kNumEvents; ++e)
     if (first_[e] >= 0) rec.mark_event(static_cast<std::size_t>(e), first_[e]);
-  const TreasuryValuation v = value_treasury(s_, p_.treasury, s_.Q);
-  const double P = s_.pool.spot();
-  const double vals[kNumSeries] = {
-      P, v.backing, P / v.backing, v.rfv, v.excess, v.mv, s_.T_usdc, s_.q_usd * treasury_lp_rfv(s_),
-      s_.C * s_.p_c, v.stable_share, s_.DCP, runway_rebases(s_.DCP, s_.r_t, s_.Q), s_.r_t, s_.r_eff,
-      apy(s_.r_eff), v.s_circ > 0 ? stake_end_ / v.s_circ : 0.0, s_.S, v.s_circ, s_.debt.debt(), quote_.discount,
-      v.tvl, s_.Q > 0 ? s_.W / s_.Q : 1.0, bank_run_.unstaked_fraction(), s_.ledger.minted_surplus,
-      s_.ledger.minted_bonds, s_.ledger.burned(), s_.ledger.penalties};
+  double vals[kNumSeries];
+  series_values(vals);
   for (int k = 0; k < kNumSeries; ++k) rec.set_final(static_cast<std::size_t>(k), vals[k]);
   rec.set_final(f_apy_realised, apy_.value());
   rec.set_final(f_premium_min, premium_min_);

@@ -84,6 +84,7 @@ class KsnPath final : public PathSimulation {
   double stake_total() const { return stake_end_; }
 
  private:
+  void series_values(double (&vals)[kNumSeries]) const;
   void init_population();
   void compute_signals(std::int64_t t);
   void decide(std::int64_t t);
