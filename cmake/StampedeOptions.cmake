@@ -1,6 +1,6 @@
 # Compiler flags shared by every target, via the stampede_warnings interface target.
 add_library(stampede_warnings INTERFACE)
-target_compile_options(stampede_warnings INTERFACE -Wall -Wextra)
+target_compile_options(stampede_warnings INTERFACE -Wall -Wextra -Wshadow -Wfloat-conversion)
 if(STAMPEDE_WERROR)
   target_compile_options(stampede_warnings INTERFACE -Werror)
 endif()

@@ -314,7 +314,7 @@ void KaiPath::decide(std::int64_t t) {
         // Masks and own terms (kai.md §6).
         const double kai = a_.kai[i], kusdt = a_.kusdt[i];
         bool allowed[kMaxActions] = {false, false, false};
-        double own_claimable = 0;
+        double claimable = 0;
         double pending = 0;
         switch (ty) {
           case holder:
@@ -358,7 +358,7 @@ void KaiPath::decide(std::int64_t t) {
                          a_.lp[i] * lpv + a_.earned[i] * p;
         if (reenter) a_.cost[i] = W;  // agents.md: basis restarts at the current value
         const double pnl = reenter || !(a_.cost[i] > 0) ? 0.0 : W / a_.cost[i] - 1.0;
-        if (ty == staker) own_claimable = W > 0 ? pending * p / W : 0.0;
+        if (ty == staker) claimable = W > 0 ? pending * p / W : 0.0;
         double prob[kMaxActions] = {0, 0, 0};
         double z[kMaxActions] = {0, 0, 0};
         const double h = a_.h[i];
@@ -366,7 +366,7 @@ void KaiPath::decide(std::int64_t t) {
         for (int k = 0; k < m; ++k) {
           if (!allowed[k]) continue;
           const auto& ab = tb.actions[k];
-          const double score = h * common_[ty][k] + ab.v[own_pnl] * pnl + ab.v[own_claimable] * own_claimable +
+          const double score = h * common_[ty][k] + ab.v[own_pnl] * pnl + ab.v[own_claimable] * claimable +
                                static_cast<double>(a_.bias[k][i]);
           z[k] = score * inv_temp_[ty];
           bound += rho * sigmoid_upper_bound(z[k]);

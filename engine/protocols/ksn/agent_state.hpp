@@ -12,11 +12,10 @@
 namespace stampede::ksn {
 
 // flags byte: bit 0 = withdrew since the last rebase (KS10 flag_i); bits 1..3 = this step's
-// action code (decide -> settle); bit 7 = exited (agents.md "Exit and re-entry").
+// action code (decide -> settle). KSN types have no exited state (ksn.md §6).
 inline constexpr std::uint8_t kWithdrewBit = 0x01;
 inline constexpr std::uint8_t kActionMask = 0x0e;
 inline constexpr int kActionShift = 1;
-inline constexpr std::uint8_t kExitedBit = 0x80;
 
 inline constexpr int kFracColumns = 2;  // at the §6 defaults a type has at most 2 random fractions
 

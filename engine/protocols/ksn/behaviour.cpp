@@ -57,7 +57,6 @@ KsnBehaviour default_behaviour() {
     tb.attention = t == lp ? U(0.02, 0.2) : U(0.05, 0.25);
     tb.sensitivity = Distribution::lognormal(0.0, 0.5);
     tb.temperature = 1.0;
-    tb.reentry = 1.0;
     tb.liquid_share = liquid[t];
     tb.usdc_share = usdc[t];
   }

@@ -46,7 +46,6 @@ struct TypeBehaviour {
   Distribution attention;    // ρ_i
   Distribution sensitivity;  // h_i
   double temperature = 1.0;  // T
-  double reentry = 1.0;      // per step; ksn.md names none, so 1 = exits never lock agents out
   double liquid_share = 0;   // agents.init.liquid_share (§3)
   double usdc_share = 0;     // agents.init.usdc_share (§3)
   std::vector<ActionBehaviour> actions;  // choice order

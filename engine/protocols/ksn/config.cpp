@@ -42,8 +42,6 @@ void declare_behaviour(config::Schema& s) {
     s.distribution(base + ".attention", tb.attention, {Bounds::closed(0, 1)}).doc("ρ_i: probability of looking each step");
     s.distribution(base + ".sensitivity", tb.sensitivity, {Bounds::at_least(0)}).doc("h_i: scales the common-signal weights");
     s.real(base + ".temperature", tb.temperature, Bounds::above(0)).doc("logit temperature T");
-    s.real(base + ".reentry", tb.reentry, Bounds::closed(0, 1)).unit("per step")
-        .doc("re-entry probability of an exited agent (ksn.md names none: 1 = no lock-out)");
     for (const auto& a : tb.actions) {
       const std::string ab = base + "." + std::string(a.name);
       s.distribution(ab + ".bias", a.bias).doc("b_i(a): the agent's own bias for this action");
@@ -216,7 +214,6 @@ KsnScenario read_ksn(const config::Values& v) {
     tb.attention = v.distribution(base + ".attention");
     tb.sensitivity = v.distribution(base + ".sensitivity");
     tb.temperature = v.real(base + ".temperature");
-    tb.reentry = v.real(base + ".reentry");
     for (auto& a : tb.actions) {
       const std::string ab = base + "." + std::string(a.name);
       a.bias = v.distribution(ab + ".bias");

@@ -277,16 +277,7 @@ void KsnPath::decide(std::int64_t t) {
       for (std::size_t j = 0; j < nb; ++j) {
         const std::size_t i = blk + j;
         double u = u_block[j];
-        std::uint8_t fl = a_.flags[i];
-        bool reenter = false;
-        if (fl & kExitedBit) {
-          if (!agents::reenters(u, tb.reentry)) {
-            a_.flags[i] = with_action(fl, 0);
-            continue;
-          }
-          reenter = true;
-          fl = static_cast<std::uint8_t>(fl & ~kExitedBit);
-        }
+        std::uint8_t fl = a_.flags[i];  // ksn.md §6: KSN types have no exited state
         const double liquid = a_.liquid[i], usdc = a_.usdc[i], stake = a_.stake[i];
         bool allowed[kMaxActions] = {false, false, false, false};
         switch (ty) {  // an action on an empty holding has P = 0 (§6)
@@ -301,7 +292,6 @@ void KsnPath::decide(std::int64_t t) {
           case lp: allowed[0] = usdc > 0; allowed[1] = a_.lp[i] > 0; break;
         }
         const double W = p * (liquid + stake + a_.bond_rem[i] + a_.bond_claim[i]) + usdc + a_.lp[i] * lpv;  // KS21
-        if (reenter) a_.cost[i] = static_cast<float>(W);  // agents.md: cost ← W_i on re-entry
         const double rho = a_.rho[i];
         int n_allowed = 0;
         for (int k = 0; k < m; ++k) n_allowed += allowed[k];
@@ -312,7 +302,7 @@ void KsnPath::decide(std::int64_t t) {
         }
         const double cost = a_.cost[i];
         double own[kNumOwn] = {};
-        own[own_pnl] = reenter || !(cost > 0) ? 0.0 : W / cost - 1.0;
+        own[own_pnl] = !(cost > 0) ? 0.0 : W / cost - 1.0;  // the basis stays the initial wealth (§6)
         own[own_pen] = penalty_rate(now - static_cast<double>(a_.since[i]), p_.dcp);
         own[own_potp] = static_cast<double>(a_.m[i]) - 1.0;
         own[own_disc_gap] = disc - static_cast<double>(a_.d_req[i]);
@@ -326,10 +316,7 @@ void KsnPath::decide(std::int64_t t) {
           prob[k] = rho * logistic(score * inv_temp_[ty]);
         }
         const std::uint8_t code = agents::choose_action(prob, static_cast<std::size_t>(m), u);
-        if (code != 0 && code == exit_code) {
-          fl |= kExitedBit;
-          ++in_.exits[ty];
-        }
+        if (code != 0 && code == exit_code) ++in_.exits[ty];  // counts for exit_k; no lock-out
         a_.flags[i] = with_action(fl, code);
         if (code == 0) continue;
         // Intents; settle recomputes the same amounts (holdings do not change in between).
