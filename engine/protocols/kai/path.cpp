@@ -393,10 +393,10 @@ void KaiPath::decide(std::int64_t t) {
             else in_.holder_buy_kusdt += f * kusdt;
             break;
           case staker:
-            if (code == staker_stake) in_.stake_skai += a_.skai[i];
-            else if (code == staker_claim) in_.claim_pending += pending;
+            if (code == staker_stake) in_.stake_skai += f * a_.skai[i];
+            else if (code == staker_claim) in_.claim_pending += f * pending;
             else {
-              in_.withdraw_st += a_.st[i];
+              in_.withdraw_st += f * a_.st[i];  // withdraw f_i of the stake, claim all rewards (K15)
               in_.withdraw_pending += pending;
             }
             break;
@@ -557,18 +557,20 @@ void KaiPath::settle() {
           break;
         case staker:
           if (code == staker_stake) {
-            a_.st[i] += a_.skai[i];
-            a_.skai[i] = 0;
+            const double q = fr * a_.skai[i];
+            a_.st[i] += q;
+            a_.skai[i] -= q;
             a_.timer[i] = with_round(word, r);
           } else {
-            const double pend = a_.earned[i];
+            const double pend = code == staker_claim ? fr * a_.earned[i] : a_.earned[i];
             const double sell = (code == staker_claim ? bh.claim_sell_frac : bh.exit_sell_frac) * pend;
-            a_.earned[i] = 0;
+            a_.earned[i] -= pend;
             a_.kai[i] += pend - sell;
             a_.kusdt[i] += f.sell_ratio * sell;
             if (code == staker_withdraw) {
-              a_.skai[i] += a_.st[i];
-              a_.st[i] = 0;
+              const double q = fr * a_.st[i];
+              a_.skai[i] += q;
+              a_.st[i] -= q;
             }
             a_.timer[i] = with_round(word, r);
           }

@@ -326,16 +326,16 @@ void KsnPath::decide(std::int64_t t) {
             if (code == staker_enter) {
               if (!(liquid > 0)) in_.buy_usdc += f * usdc;  // buy-and-stake
             } else {
-              in_.unstake += stake;
-              in_.penalties += stake * own[own_pen];  // KS11
+              in_.unstake += f * stake;
+              in_.penalties += f * stake * own[own_pen];  // KS11
             }
             break;
           case bonder:
             if (code == bonder_bond) in_.bond_usdc += std::min(f * usdc, cap);  // KS14 cap
-            else if (code == bonder_sell) in_.sell_ksn += liquid;
+            else if (code == bonder_sell) in_.sell_ksn += f * liquid;
             else if (code == bonder_exit) {
-              in_.unstake += stake;
-              in_.penalties += stake * own[own_pen];
+              in_.unstake += f * stake;
+              in_.penalties += f * stake * own[own_pen];
             }
             break;
           case trader:
@@ -344,7 +344,7 @@ void KsnPath::decide(std::int64_t t) {
             break;
           case lp:
             if (code == lp_add) in_.lp_add_usdc += f * usdc;
-            else in_.lp_withdraw_shares += a_.lp[i];
+            else in_.lp_withdraw_shares += f * a_.lp[i];
             break;
         }
       }
@@ -437,10 +437,10 @@ void KsnPath::settle(std::int64_t t) {
       const double fr = frac(ty, code - 1, i);
       const bool empty = !(a_.stake[i] + a_.bond_rem[i] > 0);
       const auto unstake = [&] {
-        const double a = a_.stake[i];
+        const double a = fr * a_.stake[i];
         const double pen = a * penalty_rate(static_cast<double>(now) - static_cast<double>(cfg_.dt_seconds) -
                                                 static_cast<double>(a_.since[i]), p_.dcp);
-        a_.stake[i] = 0;
+        a_.stake[i] -= a;
         a_.usdc[i] += f.sell_ratio * (a - pen);
         a_.since[i] = now;  // Time Retroactive = reset (§11)
         a_.flags[i] |= kWithdrewBit;
@@ -471,12 +471,14 @@ void KsnPath::settle(std::int64_t t) {
               if (empty) a_.since[i] = now;
             }
           } else if (code == bonder_stake) {
-            a_.stake[i] += a_.liquid[i];
-            a_.liquid[i] = 0;
+            const double q = fr * a_.liquid[i];
+            a_.stake[i] += q;
+            a_.liquid[i] -= q;
             if (empty) a_.since[i] = now;
           } else if (code == bonder_sell) {
-            a_.usdc[i] += f.sell_ratio * a_.liquid[i];
-            a_.liquid[i] = 0;
+            const double q = fr * a_.liquid[i];
+            a_.usdc[i] += f.sell_ratio * q;
+            a_.liquid[i] -= q;
           } else {
             unstake();
           }
@@ -498,9 +500,9 @@ void KsnPath::settle(std::int64_t t) {
             a_.usdc[i] -= u;
             a_.lp[i] += f.lp_per_usdc * u;
           } else {
-            const double sh = a_.lp[i];
+            const double sh = fr * a_.lp[i];
             const double gx = f.lp_dx_per_share * sh;
-            a_.lp[i] = 0;
+            a_.lp[i] -= sh;
             a_.liquid[i] += keep_lp_ksn * gx;
             a_.usdc[i] += f.lp_dy_per_share * sh + f.sell_ratio * b_.lp_sell_on_withdraw * gx;
           }
