@@ -15,7 +15,7 @@ const std::vector<std::string>& shock_kinds() {
 static void add_run_keys(Schema& s, const std::vector<std::string>& protocols) {
   s.text("scenario", "").required().doc("name of the scenario");
   s.choice("protocol", "", protocols).required().doc("protocol simulated; its section holds its keys");
-  s.integer("seed", 1, Bounds::at_least(0)).doc("root of every random stream (engine.md)");
+  s.integer("seed", 1, Bounds::at_least(0)).full_uint64().doc("root of every random stream (engine.md)");
   s.integer("paths", 100, Bounds::closed(1, 1e7)).doc("Monte Carlo paths");
   // engine.md "Time": steps = horizon / step must be a whole number.
   s.duration("horizon", "90d", "step").doc("simulated time per path");

@@ -83,8 +83,8 @@ static bool convert_table(const Param& p, const YAML::Node& node, const Origin& 
   return ok;
 }
 
-static bool convert_field(const Param& p, const Field& f, const YAML::Node& n, const Origin& origin,
-                          const Location& at, const std::string& key, FieldValue& out, Sink& sink) {
+bool convert_field(const Field& f, const YAML::Node& n, const Origin& origin, const Location& at,
+                   const std::string& key, FieldValue& out, Sink& sink) {
   std::string why;
   switch (f.kind) {
     case Kind::real:
@@ -116,9 +116,56 @@ static bool convert_field(const Param& p, const Field& f, const YAML::Node& n, c
       if (n.IsDefined() && !n.IsNull() && n.IsScalar()) { out = n.Scalar(); return true; }
       why = "expected text, got " + describe_node(n);
   }
-  (void)p;
   sink.error(origin.at(n, at), key, why);
   return false;
+}
+
+bool convert_record(const Param& p, const YAML::Node& item, const Origin& origin, const Location& at,
+                    const std::string& base, Record& rec, Sink& sink) {
+  std::vector<std::string> names;
+  for (const auto& f : p.fields()) names.push_back(f.name);
+  const Location iat = origin.at(item, at);
+  if (!item.IsMap()) {
+    sink.error(iat, base, "expected a mapping {" + join(names) + "}, got " + describe_node(item));
+    return false;
+  }
+  bool ok = true;
+  rec = Record{};
+  rec.place(iat);
+  for (const auto& f : p.fields()) rec.set(f.name, std::monostate{}, Location{});  // schema order
+  // Unknown and duplicate fields.
+  std::vector<std::string> seen;
+  for (const auto& kv : item) {
+    const std::string name = kv.first.IsScalar() ? kv.first.Scalar() : std::string("?");
+    const Location kat = origin.at(kv.first, iat);
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
+      sink.error(kat, base + "." + name, "duplicate key");
+      ok = false;
+    } else if (std::find(names.begin(), names.end(), name) == names.end()) {
+      std::string msg = "unknown field";
+      if (const auto c = closest(name, names)) msg += "; did you mean '" + *c + "'?";
+      else msg += " (expected " + join(names) + ")";
+      sink.error(kat, base + "." + name, msg);
+      ok = false;
+    }
+    seen.push_back(name);
+  }
+  for (const auto& f : p.fields()) {
+    const YAML::Node v = item[f.name];
+    if (!v.IsDefined()) {
+      if (f.required) {
+        sink.error(iat, base + "." + f.name, "missing required field");
+        ok = false;
+      } else if (!std::holds_alternative<std::monostate>(f.def)) {
+        rec.set(f.name, f.def, Location{});
+      }
+      continue;
+    }
+    FieldValue fv;
+    if (convert_field(f, v, origin, iat, base + "." + f.name, fv, sink)) rec.set(f.name, fv, origin.at(v, iat));
+    else ok = false;
+  }
+  return ok;
 }
 
 static bool convert_records(const Param& p, const YAML::Node& node, const Origin& origin, const Location& key_loc,
@@ -133,54 +180,13 @@ static bool convert_records(const Param& p, const YAML::Node& node, const Origin
     sink.error(at, p.path(), "expected a list of mappings, got " + describe_node(node));
     return false;
   }
-  std::vector<std::string> names;
-  for (const auto& f : p.fields()) names.push_back(f.name);
   bool ok = true;
   for (std::size_t i = 0; i < node.size(); ++i) {
-    const YAML::Node item = node[i];
-    const std::string base = p.path() + "[" + std::to_string(i) + "]";
-    const Location iat = origin.at(item, at);
-    if (!item.IsMap()) {
-      sink.error(iat, base, "expected a mapping {" + join(names) + "}, got " + describe_node(item));
-      ok = false;
-      continue;
-    }
     Record rec;
-    rec.place(iat);
-    for (const auto& f : p.fields()) rec.set(f.name, std::monostate{}, Location{});  // schema order
-    // Unknown and duplicate fields.
-    std::vector<std::string> seen;
-    for (const auto& kv : item) {
-      const std::string name = kv.first.IsScalar() ? kv.first.Scalar() : std::string("?");
-      const Location kat = origin.at(kv.first, iat);
-      if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
-        sink.error(kat, base + "." + name, "duplicate key");
-        ok = false;
-      } else if (std::find(names.begin(), names.end(), name) == names.end()) {
-        std::string msg = "unknown field";
-        if (const auto c = closest(name, names)) msg += "; did you mean '" + *c + "'?";
-        else msg += " (expected " + join(names) + ")";
-        sink.error(kat, base + "." + name, msg);
-        ok = false;
-      }
-      seen.push_back(name);
-    }
-    for (const auto& f : p.fields()) {
-      const YAML::Node v = item[f.name];
-      if (!v.IsDefined()) {
-        if (f.required) {
-          sink.error(iat, base + "." + f.name, "missing required field");
-          ok = false;
-        } else if (!std::holds_alternative<std::monostate>(f.def)) {
-          rec.set(f.name, f.def, Location{});
-        }
-        continue;
-      }
-      FieldValue fv;
-      if (convert_field(p, f, v, origin, iat, base + "." + f.name, fv, sink)) rec.set(f.name, fv, origin.at(v, iat));
-      else ok = false;
-    }
-    recs.push_back(std::move(rec));
+    if (convert_record(p, node[i], origin, at, p.path() + "[" + std::to_string(i) + "]", rec, sink))
+      recs.push_back(std::move(rec));
+    else
+      ok = false;
   }
   if (ok) out = std::move(recs);
   return ok;
@@ -198,6 +204,10 @@ bool convert(const Param& p, const YAML::Node& node, const Origin& origin, const
       }
       break;
     case Kind::integer:
+      if (p.is_uint64()) {
+        if (const auto u = read_uint64(node, why)) { out = static_cast<std::int64_t>(u.value()); return true; }
+        break;
+      }
       if (const auto v = read_integer(node, why)) {
         if (p.bounds().contains(static_cast<double>(*v))) { out = *v; return true; }
         why = out_of_range(p.bounds(), node);

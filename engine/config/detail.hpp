@@ -40,6 +40,8 @@ std::string describe_node(const YAML::Node& n);
 // "expected a number, got a mapping". Quoted scalars are text, never numbers or booleans.
 std::optional<double> read_real(const YAML::Node& n, std::string& why);
 std::optional<std::int64_t> read_integer(const YAML::Node& n, std::string& why);
+// [0, 2^64 - 1], every spelling read_integer takes; out of range: "must be a whole number in [0, ...]".
+std::optional<std::uint64_t> read_uint64(const YAML::Node& n, std::string& why);
 std::optional<bool> read_bool(const YAML::Node& n, std::string& why);
 // A duration string in whole seconds, at least min_seconds (1: "must be positive").
 std::optional<std::int64_t> read_duration(const YAML::Node& n, std::string& why, std::int64_t min_seconds = 1);
@@ -50,6 +52,13 @@ bool convert_distribution(const Param& p, const YAML::Node& node, const Origin& 
 // Converts `node` (given for `p`) into `out`; false (with diagnostics) if invalid.
 bool convert(const Param& p, const YAML::Node& node, const Origin& origin, const Location& key_loc,
              Value& out, Sink& sink);
+
+// One field of a record (`key` names it in messages, e.g. "market.shocks[0].size").
+bool convert_field(const Field& f, const YAML::Node& n, const Origin& origin, const Location& at,
+                   const std::string& key, FieldValue& out, Sink& sink);
+// One item of a record list (`base` names it, e.g. "market.shocks[0]"): every field checked.
+bool convert_record(const Param& p, const YAML::Node& item, const Origin& origin, const Location& at,
+                    const std::string& base, Record& rec, Sink& sink);
 
 // Parses a YAML text holding one scenario; nullopt (with a diagnostic) if it is not one.
 std::optional<YAML::Node> parse_document(const std::string& text, const std::string& source, Sink& sink);

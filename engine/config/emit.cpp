@@ -57,7 +57,10 @@ static void emit_field(YAML::Emitter& out, const Field& f, const FieldValue& v) 
 void emit_value(YAML::Emitter& out, const Param& p, const Value& v) {
   switch (p.kind()) {
     case Kind::real: out << format_number(std::get<double>(v)); break;
-    case Kind::integer: out << std::to_string(std::get<std::int64_t>(v)); break;
+    case Kind::integer:
+      if (p.is_uint64()) out << std::to_string(static_cast<std::uint64_t>(std::get<std::int64_t>(v)));
+      else out << std::to_string(std::get<std::int64_t>(v));
+      break;
     case Kind::boolean: out << std::get<bool>(v); break;
     case Kind::text:
     case Kind::choice: out << std::get<std::string>(v); break;

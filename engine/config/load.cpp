@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "engine/config/detail.hpp"
@@ -52,6 +54,50 @@ std::string unknown_key_message(const Schema& s, const std::string& prefix, cons
   return "unknown key";
 }
 
+// Keys of features that are planned but not implemented yet: what they are for, so a scenario
+// using them is told that rather than pointed at a look-alike key ("sweep" -> "seed").
+std::optional<std::string> planned_key_message(const std::string& top) {
+  if (top == "sweep")
+    return "parameter sweeps (one run per value of a key, on common random numbers) are not available yet; "
+           "run once per value with --set instead";
+  if (top == "stop")
+    return "early stopping (stop.ci_half_width: run paths until every event's confidence interval is that "
+           "narrow) is not available yet; set paths instead";
+  return std::nullopt;
+}
+
+// `key[index]` or `key[index].field` of a `--set` key; nullopt if `key` has no '['.
+struct ItemKey {
+  std::string list, field;
+  std::size_t index = 0;
+  bool ok = false;
+};
+std::optional<ItemKey> parse_item_key(const std::string& key) {
+  const auto open = key.find('[');
+  if (open == std::string::npos) return std::nullopt;
+  ItemKey k;
+  k.list = key.substr(0, open);
+  const auto close = key.find(']', open);
+  if (close == std::string::npos || close == open + 1) return k;
+  const std::string digits = key.substr(open + 1, close - open - 1);
+  const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), k.index);
+  if (ec != std::errc() || ptr != digits.data() + digits.size()) return k;
+  const std::string rest = key.substr(close + 1);
+  if (!rest.empty()) {
+    if (rest.size() < 2 || rest[0] != '.' || rest.find_first_of(".[]", 1) != std::string::npos) return k;
+    k.field = rest.substr(1);
+  }
+  k.ok = !k.list.empty();
+  return k;
+}
+
+// One `--set list[i].field=value` (or `list[i]=value`), applied to the resolved list.
+struct ItemOverride {
+  std::string key;  // as written
+  ItemKey item;
+  YAML::Node value;
+};
+
 class Loader {
  public:
   Loader(const Schema& schema, const LoadOptions& opt) : schema_(schema), opt_(opt) {}
@@ -81,6 +127,8 @@ class Loader {
           sink.error(origin.at(kv.second, kat), full,
                      "expected a mapping (keys " + join(schema_.children(full)) + "), got " +
                          detail::describe_node(kv.second));
+      } else if (const auto planned = prefix.empty() ? planned_key_message(name) : std::nullopt) {
+        sink.error(kat, full, *planned);
       } else if (!(opt_.ignore_unknown_sections && prefix.empty() && kv.second.IsMap())) {
         sink.error(kat, full, unknown_key_message(schema_, prefix, name));
       }
@@ -107,26 +155,81 @@ class Loader {
       sink.error(at, key, "cannot read the value as YAML: " + e.msg);
       return;
     }
+    if (const auto item = parse_item_key(key)) {
+      set_item(key, *item, value);
+      return;
+    }
     set_path(key, value, origin);
+  }
+
+  // `--set market.shocks[0].size=-0.3`: checked here for the parts that do not need the list
+  // (the key, the field name); the index and the value once the list is resolved.
+  void set_item(const std::string& key, const ItemKey& item, const YAML::Node& value) {
+    const Location at{"--set", 0, 0};
+    if (!item.ok) {
+      sink.error(at, key, "expected key[index] or key[index].field with a whole-number index, e.g. "
+                          "market.shocks[0].size");
+      return;
+    }
+    const Param* p = schema_.find(item.list);
+    if (!p) {
+      if (schema_.is_section(item.list)) sink.error(at, item.list, "is a section, not a list");
+      else unknown_set_key(item.list);
+      return;
+    }
+    if (p->kind() != Kind::records) {
+      const std::string kind = to_string(p->kind());
+      const bool vowel = std::string("aeiou").find(kind[0]) != std::string::npos;
+      sink.error(at, item.list,
+                 "is " + std::string(vowel ? "an " : "a ") + kind + ", not a list of records; set it whole (--set " +
+                     item.list + "=...): [index] applies to record lists such as market.shocks");
+      return;
+    }
+    if (!item.field.empty() && !p->find_field(item.field)) {
+      std::vector<std::string> names;
+      for (const auto& f : p->fields()) names.push_back(f.name);
+      std::string msg = "unknown field";
+      if (const auto c = closest(item.field, names)) msg += "; did you mean '" + *c + "'?";
+      else msg += " (expected " + join(names) + ")";
+      sink.error(at, key, msg);
+      return;
+    }
+    items_.push_back(ItemOverride{key, item, value});
+  }
+
+  void unknown_set_key(const std::string& key) {
+    const Location at{"--set", 0, 0};
+    const std::string top = key.substr(0, key.find('.'));
+    if (const auto planned = planned_key_message(top)) {
+      sink.error(at, key, *planned);
+      return;
+    }
+    const auto dot = key.rfind('.');
+    std::string prefix = dot == std::string::npos ? "" : key.substr(0, dot);
+    while (!prefix.empty() && !schema_.is_section(prefix)) {  // deepest existing section
+      const auto d = prefix.rfind('.');
+      prefix = d == std::string::npos ? "" : prefix.substr(0, d);
+    }
+    const std::string rest = prefix.empty() ? key : key.substr(prefix.size() + 1);
+    sink.error(at, key, unknown_key_message(schema_, prefix, rest.substr(0, rest.find('.'))));
   }
 
   void set_path(const std::string& key, const YAML::Node& value, const Origin& origin) {
     const Location at{"--set", 0, 0};
     if (schema_.find(key)) {
-      given_[key] = Given{value, origin, at};
+      // The file's own value is still validated (an invalid file is reported even when a --set
+      // overrides the key).
+      if (const auto it = given_.find(key); it != given_.end()) {
+        if (it->second.origin.marks) shadowed_.emplace(key, it->second);
+        given_.erase(it);  // not assigned: assigning a YAML::Node overwrites the node it refers to
+      }
+      given_.emplace(key, Given{value, origin, at});
     } else if (schema_.is_section(key) && value.IsMap()) {
       for (const auto& kv : value) set_path(dotted(key, kv.first.Scalar()), kv.second, origin);
     } else if (schema_.is_section(key)) {
       sink.error(at, key, "is a section; set one of its keys (" + join(schema_.children(key)) + ")");
     } else {
-      const auto dot = key.rfind('.');
-      std::string prefix = dot == std::string::npos ? "" : key.substr(0, dot);
-      while (!prefix.empty() && !schema_.is_section(prefix)) {  // deepest existing section
-        const auto d = prefix.rfind('.');
-        prefix = d == std::string::npos ? "" : prefix.substr(0, d);
-      }
-      const std::string rest = prefix.empty() ? key : key.substr(prefix.size() + 1);
-      sink.error(at, key, unknown_key_message(schema_, prefix, rest.substr(0, rest.find('.'))));
+      unknown_set_key(key);
     }
   }
 
@@ -150,6 +253,11 @@ class Loader {
       if (detail::convert(*p, g.node, g.origin, g.key_loc, out, sink)) e.value = std::move(out);
       else e.failed = true;
     }
+    for (const auto& [path, g] : shadowed_) {  // the file's values of overridden keys: errors only
+      Value ignored;
+      detail::convert(*schema_.find(path), g.node, g.origin, g.key_loc, ignored, sink);
+    }
+    apply_items(v);
     fill_record_defaults(v);
     check_multiples(v);
     run_checks(v);
@@ -158,6 +266,49 @@ class Loader {
   Sink sink;
 
  private:
+  // `--set list[i].field=value` / `list[i]={...}` on the resolved list (from the file, a whole
+  // --set of the list, or the default), validated like the file; located as --set.
+  void apply_items(Values& v) {
+    const Origin origin{"--set", false};
+    const Location at{"--set", 0, 0};
+    std::set<std::string> invalid;  // lists whose own value (file, --set or default) is invalid
+    for (const auto& o : items_)
+      if (v.entry(o.item.list).failed) invalid.insert(o.item.list);
+    for (const auto& o : items_) {
+      const Param& p = *schema_.find(o.item.list);
+      auto& e = v.entry(p.path());
+      if (invalid.count(p.path())) continue;  // the list has its own error
+      auto& recs = std::get<std::vector<Record>>(e.value);
+      const std::string base = p.path() + "[" + std::to_string(o.item.index) + "]";
+      if (o.item.index >= recs.size()) {
+        sink.error(at, o.key,
+                   "index " + std::to_string(o.item.index) + " is past the end of " + p.path() + " (" +
+                       (recs.empty() ? std::string("an empty list")
+                       : recs.size() == 1 ? std::string("1 item, index 0")
+                                          : std::to_string(recs.size()) + " items, indices 0 to " +
+                                                std::to_string(recs.size() - 1)) +
+                       "); to add items set the whole list: --set \"" + p.path() + "=[{...}, ...]\"");
+        e.failed = true;
+        continue;
+      }
+      if (o.item.field.empty()) {
+        Record rec;
+        if (detail::convert_record(p, o.value, origin, at, base, rec, sink)) recs[o.item.index] = std::move(rec);
+        else e.failed = true;
+        continue;
+      }
+      const Field& f = *p.find_field(o.item.field);
+      FieldValue fv;
+      if (o.value.IsNull() && !f.required) {  // `--set market.shocks[0].rate=` removes an optional field
+        recs[o.item.index].set(f.name, f.def, at);
+      } else if (detail::convert_field(f, o.value, origin, at, base + "." + f.name, fv, sink)) {
+        recs[o.item.index].set(f.name, fv, at);
+      } else {
+        e.failed = true;
+      }
+    }
+  }
+
   // Record fields that default to another key's value (a shock's duration = step).
   void fill_record_defaults(Values& v) {
     for (const auto& p : schema_.params()) {
@@ -213,6 +364,8 @@ class Loader {
   const Schema& schema_;
   const LoadOptions& opt_;
   std::map<std::string, Given> given_;
+  std::map<std::string, Given> shadowed_;  // file values replaced by a --set
+  std::vector<ItemOverride> items_;
 };
 
 // Stable order for the report: the file's problems by position, then the --set ones.

@@ -28,7 +28,7 @@ const std::string& Record::text(std::string_view f) const {
 
 Location Record::where(std::string_view field) const {
   for (std::size_t i = 0; i < fields_.size(); ++i)
-    if (fields_[i].first == field && locs_[i].line > 0) return locs_[i];
+    if (fields_[i].first == field && (locs_[i].line > 0 || !locs_[i].file.empty())) return locs_[i];  // file or --set
   return at_;
 }
 

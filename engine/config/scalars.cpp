@@ -114,6 +114,33 @@ std::optional<std::int64_t> read_integer(const YAML::Node& n, std::string& why) 
   return static_cast<std::int64_t>(*v);
 }
 
+std::optional<std::uint64_t> read_uint64(const YAML::Node& n, std::string& why) {
+  const auto s = scalar(n, "an integer", why);
+  if (!s) return std::nullopt;
+  if (!plain(n)) {
+    why = "expected an integer, got text \"" + *s + "\"";
+    return std::nullopt;
+  }
+  const std::string range = "must be a whole number in [0, 18446744073709551615], got " + *s;
+  std::string_view digits = *s;
+  if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);
+  if (!digits.empty() && digits.front() != '-') {
+    std::uint64_t u = 0;
+    const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), u);
+    if (ptr == digits.data() + digits.size()) {
+      if (ec == std::errc()) return u;
+      why = range;  // out of range
+      return std::nullopt;
+    }
+  }
+  // Scientific spellings of whole numbers (1e6), as for other integers.
+  why.clear();
+  const auto i = read_integer(n, why);
+  if (i && *i >= 0) return static_cast<std::uint64_t>(*i);
+  if (i || why.rfind("integer too large", 0) == 0 || why.rfind("must be a whole number", 0) == 0) why = range;
+  return std::nullopt;
+}
+
 std::optional<bool> read_bool(const YAML::Node& n, std::string& why) {
   const auto s = scalar(n, "true or false", why);
   if (!s) return std::nullopt;

@@ -78,6 +78,12 @@ Field& Param::field(std::string_view name) {
   throw std::logic_error("config schema: " + path_ + " has no field " + std::string(name));
 }
 
+const Field* Param::find_field(std::string_view name) const {
+  for (const auto& f : fields_)
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
 static std::string join(const std::vector<std::string>& xs, const char* sep = ", ") {
   std::string s;
   for (std::size_t i = 0; i < xs.size(); ++i) s += (i ? sep : "") + xs[i];
@@ -96,8 +102,8 @@ static std::string field_allowed(const Field& f) {
 
 std::string Param::allowed() const {
   switch (kind_) {
-    case Kind::real:
-    case Kind::integer: return bounds_.str();
+    case Kind::real: return bounds_.str();
+    case Kind::integer: return uint64_ ? "[0, 18446744073709551615]" : bounds_.str();
     case Kind::boolean: return "true, false";
     case Kind::text: return "text";
     case Kind::choice: return "one of: " + join(choices_);

@@ -86,6 +86,10 @@ class Param {
   Param& set_bounds(Bounds b) { bounds_ = b; return *this; }
   Param& set_choices(std::vector<std::string> cs) { choices_ = std::move(cs); return *this; }
   Field& field(std::string_view name);  // records: a field spec, to restrict or re-document
+  // An integer key over the whole range [0, 2^64 - 1] (`seed`): held in the int64 value as its
+  // bit pattern (so a static_cast<std::uint64_t> of Values::integer gives it back); read it with
+  // Values::uint64. Bounds do not apply.
+  Param& full_uint64() { uint64_ = true; return *this; }
 
   const std::string& path() const { return path_; }
   Kind kind() const { return kind_; }
@@ -99,6 +103,8 @@ class Param {
   const DistSpec& dist() const { return dist_; }
   const TableSpec& table() const { return table_; }
   const std::vector<Field>& fields() const { return fields_; }
+  const Field* find_field(std::string_view name) const;  // records: nullptr if no such field
+  bool is_uint64() const { return uint64_; }
   // "(0, 2]", "one of: a, b", "multiple of step", ... for messages and `stampede list`.
   std::string allowed() const;
 
@@ -109,6 +115,7 @@ class Param {
   Value def_;
   std::string unit_, doc_;
   bool required_ = false;
+  bool uint64_ = false;
   Bounds bounds_;
   std::vector<std::string> choices_;
   std::string multiple_of_;

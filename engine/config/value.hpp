@@ -31,7 +31,7 @@ class Record {
   std::int64_t duration_s(std::string_view field) const { return integer(field); }
   bool boolean(std::string_view field) const;
   const std::string& text(std::string_view field) const;
-  Location where(std::string_view field) const;  // the field's value, else the record itself
+  Location where(std::string_view field) const;  // the field's value (file or --set), else the record itself
   const Location& where() const { return at_; }
 
   // Building (the loader):

@@ -39,6 +39,9 @@ double Values::real(std::string_view path) const { return std::get<double>(get(p
 std::int64_t Values::integer(std::string_view path) const {
   return std::get<std::int64_t>(get(path, Kind::integer, Kind::integer));
 }
+std::uint64_t Values::uint64(std::string_view path) const {
+  return static_cast<std::uint64_t>(integer(path));  // full_uint64 keys hold the bit pattern
+}
 bool Values::boolean(std::string_view path) const { return std::get<bool>(get(path, Kind::boolean, Kind::boolean)); }
 const std::string& Values::text(std::string_view path) const {
   return std::get<std::string>(get(path, Kind::text, Kind::choice));

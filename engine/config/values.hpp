@@ -18,6 +18,7 @@ class Values {
   // Accessors throw std::logic_error for an unknown path or a kind mismatch (a programming error).
   double real(std::string_view path) const;
   std::int64_t integer(std::string_view path) const;
+  std::uint64_t uint64(std::string_view path) const;  // a full_uint64 integer key (`seed`)
   bool boolean(std::string_view path) const;
   const std::string& text(std::string_view path) const;  // text and choice keys
   std::int64_t duration_s(std::string_view path) const;  // 0 when unset (default "")
