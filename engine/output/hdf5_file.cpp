@@ -415,15 +415,15 @@ std::string Group::read_string(const std::string& name) const {
   return read_string_value(ds.get(), type.get(), space.get(), false, at);
 }
 
-File File::create(const std::string& path) {
+File File::create(const std::string& path, bool exclusive) {
   Quiet q;
   Handle fcpl = checked(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "H5Pcreate", path);
   check(H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
         "H5Pset_link_creation_order", path);
   check(H5Pset_attr_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
         "H5Pset_attr_creation_order", path);
-  hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.get(), H5P_DEFAULT);
-  if (f < 0) throw Error("cannot create HDF5 file " + path);
+  hid_t f = H5Fcreate(path.c_str(), exclusive ? H5F_ACC_EXCL : H5F_ACC_TRUNC, fcpl.get(), H5P_DEFAULT);
+  if (f < 0) throw Error("cannot create HDF5 file " + path + (exclusive ? " (exclusive: it may exist)" : ""));
   File file(f, "/");
   return file;
 }

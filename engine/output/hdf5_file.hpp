@@ -94,7 +94,8 @@ class Group : public Object {
 
 class File : public Group {
  public:
-  static File create(const std::string& path);   // truncates
+  // Truncates an existing file; with exclusive (H5F_ACC_EXCL), fails if `path` exists.
+  static File create(const std::string& path, bool exclusive = false);
   static File open_read(const std::string& path);
   static File open_write(const std::string& path);  // an existing file, read-write
   // Flushes and closes, throwing if HDF5 reports a failure (e.g. the disk filled up).

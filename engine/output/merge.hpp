@@ -9,7 +9,8 @@
 
 namespace stampede {
 
-// Refuses (InputError naming the parts and the reason) parts that differ in config_sha256, seed,
+// Refuses (InputError naming the parts and the reason) parts that hold no paths, that differ in
+// config_sha256 (naming the first differing key of /input/config_yaml and both values), seed,
 // protocol, scenario, n_paths, n_steps, dt, record_every_steps, store_paths, schema or time grid,
 // or that hold the same path id. `sources` names the parts in messages (file names); when empty
 // they are called "part 1", "part 2", .... Paths come out sorted by id, sketches merged;

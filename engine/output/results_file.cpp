@@ -1,10 +1,15 @@
 #include "engine/output/results_file.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <system_error>
 
 #include "engine/core/errors.hpp"
@@ -51,11 +56,10 @@ void write_levels(const h5::Object& obj) {
   obj.set_attr("levels", std::span<const double>(kQuantileLevels.data(), kQuantileLevels.size()));
 }
 
-void write_file(const std::string& file_path, const RunData& run) {
+void write_file(h5::File& f, const RunData& run) {
   const RunMeta& m = run.meta;
   const u64 n_held = run.paths.size();
   const u64 n_records = run.time.size();
-  h5::File f = h5::File::create(file_path);
 
   // Root attributes, engine.md "Output: HDF5".
   f.set_attr("format", kResultsFormat);
@@ -183,18 +187,68 @@ void write_file(const std::string& file_path, const RunData& run) {
   f.close();
 }
 
+// Renames `from` to `to` unless `to` exists (false then, and `from` is left in place).
+bool rename_no_replace(const std::string& from, const std::string& to) {
+#ifdef RENAME_NOREPLACE
+  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return true;
+  if (errno == EEXIST) return false;
+  if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+    throw std::system_error(errno, std::generic_category(), "rename to " + to);
+#endif
+  // The file system does not offer it: a hard link fails on an existing name just the same.
+  if (::link(from.c_str(), to.c_str()) == 0) {
+    ::unlink(from.c_str());
+    return true;
+  }
+  if (errno == EEXIST) return false;
+  // No hard links either (e.g. FAT): check, then rename.
+  if (std::filesystem::exists(to)) return false;
+  std::filesystem::rename(from, to);
+  return true;
+}
+
+std::string exists_message(const std::string& path) {
+  return fmt::format("{} already exists; it was not overwritten", path);
+}
+
 }  // namespace
 
-void write_results(const std::string& path, const RunData& run) {
+void write_results(const std::string& path, const RunData& run, Overwrite overwrite) {
   validate(run);
+  std::error_code ec;
+  if (overwrite == Overwrite::refuse && std::filesystem::symlink_status(path, ec).type() != std::filesystem::file_type::not_found)
+    throw ResultsFileExists(exists_message(path));
   const std::string partial = path + ".partial";
+  if (std::filesystem::symlink_status(partial, ec).type() != std::filesystem::file_type::not_found)
+    throw RuntimeFailure(fmt::format("cannot write results {}: {} exists (another stampede writing {}, or left by a "
+                                     "crash: delete it)", path, partial, path));
+  std::optional<h5::File> f;
   try {
-    write_file(partial, run);
-    std::filesystem::rename(partial, path);
+    f.emplace(h5::File::create(partial, /*exclusive=*/true));  // the partial file is ours from here on
   } catch (const std::exception& e) {
+    throw RuntimeFailure(fmt::format("cannot write results {}: {}", path, e.what()));
+  }
+  bool placed = false;
+  try {
+    write_file(*f, run);  // closes the file
+    f.reset();
+    if (overwrite == Overwrite::replace) {
+      std::filesystem::rename(partial, path);
+      placed = true;
+    } else {
+      placed = rename_no_replace(partial, path);
+    }
+  } catch (const std::exception& e) {
+    f.reset();
     std::error_code ignored;
     std::filesystem::remove(partial, ignored);
     throw RuntimeFailure(fmt::format("cannot write results {}: {}", path, e.what()));
+  }
+  if (!placed) {
+    std::error_code ignored;
+    std::filesystem::remove(partial, ignored);
+    throw ResultsFileExists(fmt::format("{} appeared while the results were being written; it was not overwritten",
+                                        path));
   }
 }
 

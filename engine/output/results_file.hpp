@@ -3,6 +3,7 @@
 // the schema is documented in docs/results-format.md).
 #include <string>
 
+#include "engine/core/errors.hpp"
 #include "engine/output/run_data.hpp"
 
 namespace stampede {
@@ -11,10 +12,24 @@ inline constexpr const char* kResultsFormat = "stampede-results";
 inline constexpr int kResultsVersionMajor = 1;  // readers refuse any other major version
 inline constexpr int kResultsVersionMinor = 0;
 
-// Writes `<path>.partial` and renames it to `path` once complete, so an interrupted run never
-// leaves a half-written result. On any failure removes the partial file and throws
-// RuntimeFailure. Includes the summary (summarize(run)) and the band sketch.
-void write_results(const std::string& path, const RunData& run);
+// What write_results does when `path` already exists.
+enum class Overwrite { refuse, replace };
+
+// Thrown by write_results (Overwrite::refuse) when the result file exists, also when it appeared
+// while the results were being written. Bad input: exit status 2.
+class ResultsFileExists : public InputError {
+ public:
+  using InputError::InputError;
+};
+
+// Writes `<path>.partial` (created exclusively: a partial file that already exists belongs to
+// another writer or to a crash, and is reported, not reused) and renames it to `path` once
+// complete, so an interrupted run never leaves a half-written result. With Overwrite::refuse an
+// existing `path` is refused before writing (ResultsFileExists) and the rename does not replace
+// a file that appeared meanwhile (renameat2 RENAME_NOREPLACE, or link + unlink). On any other
+// failure removes the partial file and throws RuntimeFailure. Includes the summary
+// (summarize(run)) and the band sketch.
+void write_results(const std::string& path, const RunData& run, Overwrite overwrite = Overwrite::refuse);
 
 // Reads every field write_results stores. Throws InputError with one line naming the file if it
 // is missing, unreadable, not HDF5, not a stampede results file, of an unknown major version,

@@ -150,6 +150,11 @@ TEST_CASE("merge: refuses overlapping paths and parts of different runs") {
   CHECK(refusal(std::move(p)).find("a.h5 and b.h5 are not shards of the same run: different configs") !=
         std::string::npos);
   p = halves();
+  p[1].meta.n_paths = 0;
+  p[1].paths.clear();
+  CHECK(refusal(std::move(p)).find("merge: b.h5 holds no paths (shard 2/2 of a run with 0 paths); leave it out") !=
+        std::string::npos);
+  p = halves();
   p[1].meta.protocol = "ksn";
   CHECK(refusal(std::move(p)).find("different protocols") != std::string::npos);
   p = halves();
@@ -160,4 +165,33 @@ TEST_CASE("merge: refuses overlapping paths and parts of different runs") {
   CHECK(refusal(std::move(p)).find("different record time grids") != std::string::npos);
   CHECK_THROWS_AS(merge_runs({}), InputError);
   CHECK(refusal(halves()) == "<accepted>");
+}
+
+TEST_CASE("merge: different configs name the first differing key and both values") {
+  const std::string base =
+      "scenario: kai_smoke\nprotocol: kai\nseed: 7\npaths: 10\nagents:\n  count: 2000\n  init:\n"
+      "    wealth: {dist: lognormal, mu: 0, sigma: 1}\nmarket:\n  shocks:\n    - {at: 1d, kind: crash, size: -0.5}\n"
+      "kai:\n  peg: 1\n";
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string y = base;
+    y.replace(y.find(from), from.size(), to);
+    auto p = halves();
+    p[0].meta.config_yaml = base;
+    p[1].meta.config_yaml = y;
+    p[1].meta.config_sha256 = "0000";
+    return refusal(std::move(p));
+  };
+  CHECK(with("count: 2000", "count: 2100")
+            .find("a.h5 and b.h5 are not shards of the same run: different configs: agents.count is 2000 in a.h5 "
+                  "and 2100 in b.h5") != std::string::npos);
+  CHECK(with("sigma: 1}", "sigma: 2}")
+            .find("agents.init.wealth is {dist: lognormal, mu: 0, sigma: 1} in a.h5 and "
+                  "{dist: lognormal, mu: 0, sigma: 2} in b.h5") != std::string::npos);
+  CHECK(with("size: -0.5}", "size: -0.3}").find("market.shocks[0] is {at: 1d, kind: crash, size: -0.5} in a.h5") !=
+        std::string::npos);
+  CHECK(with("    - {at: 1d, kind: crash, size: -0.5}\n",
+             "    - {at: 1d, kind: crash, size: -0.5}\n    - {at: 2d, kind: demand, size: 1}\n")
+            .find("market.shocks[1] is absent in a.h5 and {at: 2d, kind: demand, size: 1} in b.h5") != std::string::npos);
+  CHECK(with("kai:\n  peg: 1\n", "kai:\n  peg: 1\n  x: 3\n").find("kai.x is absent in a.h5 and 3 in b.h5") !=
+        std::string::npos);
 }

@@ -139,3 +139,29 @@ TEST_CASE("results: foreign, text, missing and future files are refused with Inp
   }
   CHECK(read_results(future).paths.size() == 2);
 }
+
+TEST_CASE("results: an existing file is not overwritten unless asked, nor a foreign partial file reused") {
+  fixture::TempDir tmp("exists");
+  const std::string path = tmp.file("run.h5");
+  RunData first = fixture::run(fixture::range(0, 3), 3, "all");
+  write_results(path, first);
+  RunData second = fixture::run(fixture::range(0, 3), 3, "all");
+  second.meta.seed = 99;
+  try {
+    write_results(path, second);  // Overwrite::refuse is the default
+    FAIL("overwrote an existing result file");
+  } catch (const ResultsFileExists& e) {
+    CHECK(std::string(e.what()) == path + " already exists; it was not overwritten");
+  }
+  CHECK(read_results(path).meta.seed == 7);  // untouched
+  CHECK_FALSE(fs::exists(path + ".partial"));
+  write_results(path, second, Overwrite::replace);
+  CHECK(read_results(path).meta.seed == 99);
+
+  // A partial file already there belongs to another writer (or a crash): reported, left alone.
+  const std::string other = tmp.file("other.h5");
+  std::ofstream(other + ".partial") << "someone else's\n";
+  CHECK_THROWS_AS(write_results(other, first), RuntimeFailure);
+  CHECK_FALSE(fs::exists(other));
+  CHECK(fs::file_size(other + ".partial") == 15);
+}
