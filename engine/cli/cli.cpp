@@ -3,40 +3,79 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "engine/cli/commands.hpp"
+#include "engine/cli/system_info.hpp"
+#include "engine/config/suggest.hpp"
 #include "engine/core/errors.hpp"
 
 namespace stampede {
+
+namespace {
+
+const std::vector<std::string> kCommands = {"run", "validate", "report", "merge", "list"};
+
+// The options every command that loads a scenario takes.
+void add_scenario_options(CLI::App& cmd, ScenarioArgs& a) {
+  cmd.add_option("config", a.config, "Scenario YAML file")->required();
+  cmd.add_option("--paths", a.paths, "Override `paths` (N >= 1)");
+  cmd.add_option("--seed", a.seed, "Override `seed` (0 to 18446744073709551615)");
+  cmd.add_option("--threads", a.threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 4096));
+  cmd.add_option("--set", a.sets, "Override a key: key.path=value or list[i].field=value (repeatable)");
+}
+
+// `stampede plot` or a bare `stampede`: CLI11 would say "A subcommand is required"; name the
+// unknown word and list the commands.
+std::optional<std::string> command_problem(int argc, char** argv) {
+  std::string known;
+  for (const auto& c : kCommands) known += (known.empty() ? "" : ", ") + c;
+  bool flag_only = false;  // --help, --version, ...: CLI11 answers them
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a.empty() || a[0] == '-') {
+      flag_only = true;
+      continue;
+    }
+    if (std::find(kCommands.begin(), kCommands.end(), a) != kCommands.end()) return std::nullopt;
+    std::string msg = "unknown command '" + a + "'";
+    if (a == "sweep") msg += " (parameter sweeps are not available yet)";
+    else if (const auto c = config::closest(a, kCommands)) msg += "; did you mean '" + *c + "'?";
+    return msg + "\nthe commands are: " + known;
+  }
+  if (flag_only) return std::nullopt;
+  return "a command is required\nthe commands are: " + known;
+}
+
+}  // namespace
 
 int cli_main(int argc, char** argv, const ProtocolRegistry& protocols) {
   CLI::App app{"stampede: Monte Carlo agent-based stress engine for token protocols"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for every command");
+  app.set_version_flag("--version", version_text(), "Print the engine version, git commit and SIMD target");
 
   RunArgs run;
   auto* run_cmd = app.add_subcommand("run", "Run a scenario: summary on stdout, results to an HDF5 file");
-  run_cmd->add_option("config", run.config, "Scenario YAML file")->required();
+  add_scenario_options(*run_cmd, run);
   run_cmd->add_option("-o,--output", run.output, "Result file (default: <scenario>.h5)");
-  run_cmd->add_option("--paths", run.paths, "Override `paths`");
-  run_cmd->add_option("--seed", run.seed, "Override `seed`");
-  run_cmd->add_option("--threads", run.threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 4096));
   run_cmd->add_option("--shard", run.shard, "Run only shard k of N (k/N): a contiguous block of paths");
-  run_cmd->add_option("--set", run.sets, "Override a key: key.path=value (repeatable)");
   run_cmd->add_flag("--resume", run.resume, "Continue an interrupted run from its checkpoint");
+  run_cmd->add_flag("--force", run.force,
+                    "Overwrite an existing result file; without --resume, discard an existing checkpoint");
   run_cmd->add_flag("--check", run.check, "Verify conservation invariants at every step");
   run_cmd->add_flag("--quiet", run.quiet, "No progress or memory report on stderr");
   run_cmd->add_flag("--json", run.json, "Print the summary as JSON");
 
-  std::string validate_file;
-  std::vector<std::string> validate_sets;
-  auto* validate_cmd = app.add_subcommand("validate", "Check a scenario file without running it");
-  validate_cmd->add_option("config", validate_file, "Scenario YAML file")->required();
-  validate_cmd->add_option("--set", validate_sets, "Override a key: key.path=value (repeatable)");
+  ScenarioArgs validate;
+  auto* validate_cmd =
+      app.add_subcommand("validate", "Check a scenario file without running it; print the memory a run needs");
+  add_scenario_options(*validate_cmd, validate);
 
   std::string report_file;
   bool report_json = false;
@@ -46,19 +85,27 @@ int cli_main(int argc, char** argv, const ProtocolRegistry& protocols) {
 
   std::vector<std::string> merge_inputs;
   std::string merge_output;
+  bool merge_force = false;
   auto* merge_cmd = app.add_subcommand("merge", "Combine shard result files into one");
   merge_cmd->add_option("inputs", merge_inputs, "Shard result files")->required()->expected(1, -1);
   merge_cmd->add_option("-o,--output", merge_output, "Merged result file")->required();
+  merge_cmd->add_flag("--force", merge_force, "Overwrite an existing merged file");
 
   std::string list_protocol;
   auto* list_cmd = app.add_subcommand("list", "List protocols and their parameters, defaults and units");
   list_cmd->add_option("protocol", list_protocol, "Only this protocol");
 
+  if (const auto unknown = command_problem(argc, argv)) {
+    std::cerr << "stampede: error: " << *unknown << "\n(run `stampede --help` for usage)\n";
+    return kExitBadInput;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "stampede: " << e.what() << "\n(run `stampede --help` for usage)\n";
@@ -67,9 +114,9 @@ int cli_main(int argc, char** argv, const ProtocolRegistry& protocols) {
 
   try {
     if (*run_cmd) return command_run(run, protocols);
-    if (*validate_cmd) return command_validate(validate_file, validate_sets, protocols);
+    if (*validate_cmd) return command_validate(validate, protocols);
     if (*report_cmd) return command_report(report_file, report_json);
-    if (*merge_cmd) return command_merge(merge_inputs, merge_output);
+    if (*merge_cmd) return command_merge(merge_inputs, merge_output, merge_force);
     if (*list_cmd) return command_list(list_protocol, protocols);
   } catch (const InputError& e) {
     std::cerr << "stampede: error: " << e.what() << "\n";

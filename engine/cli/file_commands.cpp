@@ -1,7 +1,9 @@
 // `stampede validate | report | merge | list`.
+#include <filesystem>
 #include <iostream>
 
 #include "engine/cli/commands.hpp"
+#include "engine/cli/memory.hpp"
 #include "engine/config/registry.hpp"
 #include "engine/core/errors.hpp"
 #include "engine/driver/scenario_loader.hpp"
@@ -11,13 +13,20 @@
 
 namespace stampede {
 
-int command_validate(const std::string& file, const std::vector<std::string>& sets,
-                     const ProtocolRegistry& protocols) {
-  const Scenario s = load_scenario(file, sets, protocols);
+int command_validate(const ScenarioArgs& args, const ProtocolRegistry& protocols) {
+  const Scenario s = load_scenario(args.config, scenario_overrides(args), protocols);
   // Building the model runs the protocol's own consistency checks (initial state, ...).
   auto model = protocols.find(s.protocol)->build(s, ModelOptions{});
-  std::cout << file << ": ok (" << s.protocol << ", " << s.paths << " paths x " << s.n_steps << " steps, "
-            << model->agents_per_path() << " agents, " << model->bytes_per_agent() << " B per agent)\n";
+  const int threads = effective_threads(args.threads);
+  const MemoryEstimate mem = estimate_memory(*model, run_shape(s), s.paths, threads);
+  std::cout << args.config << ": ok (" << s.protocol << ", " << s.paths << (s.paths == 1 ? " path" : " paths")
+            << " x " << s.n_steps << (s.n_steps == 1 ? " step" : " steps") << ", " << model->agents_per_path()
+            << " agents, " << model->bytes_per_agent() << " B per agent)\n";
+  std::cout << "memory: " << memory_text(mem) << "\n";
+  if (args.threads > threads)
+    std::cout << "note: --threads " << args.threads << " is more than the " << threads
+              << " threads available here; a run would use " << threads << "\n";
+  check_memory(mem);  // `run` would refuse it here
   return kExitOk;
 }
 
@@ -29,11 +38,19 @@ int command_report(const std::string& file, bool json) {
   return kExitOk;
 }
 
-int command_merge(const std::vector<std::string>& inputs, const std::string& output) {
+int command_merge(const std::vector<std::string>& inputs, const std::string& output, bool force) {
+  check_output_file(output, force);
   std::vector<RunData> parts;
   for (const auto& f : inputs) parts.push_back(read_results(f));
   RunData merged = merge_runs(std::move(parts), inputs);
-  write_results(output, merged);
+  std::error_code ec;
+  if (std::filesystem::exists(std::filesystem::symlink_status(output + ".partial", ec)))
+    std::filesystem::remove(output + ".partial", ec);  // left by a crash
+  try {
+    write_results(output, merged, force ? Overwrite::replace : Overwrite::refuse);
+  } catch (const ResultsFileExists& e) {
+    throw InputError(std::string(e.what()) + "; pass --force to overwrite it");
+  }
   std::cout << "merged " << inputs.size() << " files (" << merged.paths.size() << " paths) into " << output
             << "\n";
   return kExitOk;

@@ -52,15 +52,24 @@ std::uint64_t available_memory_bytes() {
   return 0;
 }
 
-std::vector<std::pair<std::string, std::string>> system_info() {
+static std::string compiler_name() {
   std::ostringstream compiler;
 #if defined(__clang__)
   compiler << "clang " << __clang_major__ << "." << __clang_minor__ << "." << __clang_patchlevel__;
 #elif defined(__GNUC__)
   compiler << "gcc " << __GNUC__ << "." << __GNUC_MINOR__ << "." << __GNUC_PATCHLEVEL__;
 #endif
+  return compiler.str();
+}
+
+std::string version_text() {
+  return "stampede " + engine_version() + " (git " + git_commit() + ", SIMD " + xsimd::default_arch::name() + ", " +
+         STAMPEDE_BUILD_TYPE + " build, " + compiler_name() + ")";
+}
+
+std::vector<std::pair<std::string, std::string>> system_info() {
   return {{"build_type", STAMPEDE_BUILD_TYPE},
-          {"compiler", compiler.str()},
+          {"compiler", compiler_name()},
           {"simd_arch", xsimd::default_arch::name()},
           {"cpu_model", cpu_model()},
           {"hardware_threads", std::to_string(std::thread::hardware_concurrency())}};

@@ -78,6 +78,7 @@ DriverResult run_paths(const Model& model, const RunShape& shape, const DriverOp
   std::vector<std::optional<PathResult>> slots(todo.size());
   std::mutex mutex;  // guards bands, progress, failure (per path, never per agent or step)
   std::optional<PathFailure> failure;
+  std::optional<std::pair<std::uint64_t, InputError>> bad_input;  // e.g. a protocol's check in start_path
   std::atomic<bool> cancel{false};
   std::atomic<bool> interrupted{false};
   std::int64_t paths_done = static_cast<std::int64_t>(resumed.size());
@@ -113,6 +114,10 @@ DriverResult run_paths(const Model& model, const RunShape& shape, const DriverOp
         } catch (const Interrupted&) {
           interrupted = true;
           return;
+        } catch (const InputError& e) {
+          std::lock_guard lock(mutex);
+          if (!bad_input || id < bad_input->first) bad_input.emplace(id, e);
+          cancel = true;
         } catch (const std::exception& e) {
           std::lock_guard lock(mutex);
           // Report the lowest failing path id, so the message does not depend on scheduling.
@@ -123,6 +128,7 @@ DriverResult run_paths(const Model& model, const RunShape& shape, const DriverOp
     });
   });
 
+  if (bad_input) throw bad_input->second;  // bad input (exit 2), not a runtime failure
   if (failure)
     throw RuntimeFailure("path " + std::to_string(failure->path) + ", step " +
                          std::to_string(failure->step) + ": " + failure->what);

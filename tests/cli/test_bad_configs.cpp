@@ -87,7 +87,7 @@ TEST_CASE("malformed scenarios exit 2 with file:line and key, and write nothing"
     }
     const std::string result = dir.path("out" + std::to_string(n) + ".h5");
     const auto r = run_cli({"run", file, "-o", result, "--quiet"});
-    INFO("case: " << c.name << "\nstderr: " << r.err);
+    INFO("case: " << std::string(c.name) << "\nstderr: " << r.err);
     CHECK(r.status == 2);
     CHECK(r.err.find(file + ":") != std::string::npos);  // names the file (with a line)
     if (c.line > 0) CHECK(r.err.find(file + ":" + std::to_string(c.line) + ":") != std::string::npos);
@@ -120,4 +120,92 @@ TEST_CASE("--set overrides are validated like the file") {
   CHECK(unknown.status == 2);
   CHECK(unknown.err.find("kai.peg") != std::string::npos);  // did-you-mean
   CHECK(run_cli({"validate", source_path("configs/kai-smoke.yaml"), "--set", "kai.peg=1.01"}).status == 0);
+}
+
+// Command-line mistakes a new user makes (issue 8): each exits 2 with a message naming what is
+// wrong, and writes nothing.
+namespace {
+
+struct BadArgs {
+  const char* name;
+  std::vector<std::string> args;   // after the executable; "OUT" is replaced by an output path
+  std::vector<std::string> says;   // fragments expected on stderr
+  std::vector<std::string> not_says = {};
+};
+
+std::vector<BadArgs> arg_table(const std::string& dir) {
+  const std::string smoke = source_path("configs/kai-smoke.yaml");
+  const std::string ksn = source_path("configs/ksn-smoke.yaml");
+  const std::string range = "must be a whole number in [0, 18446744073709551615], got ";
+  return {
+      // 2: one rule for --seed and --set seed=: the full uint64 range, else an error.
+      {"--seed -1", {"run", smoke, "-o", "OUT", "--seed", "-1"}, {"--seed: " + range + "-1"}},
+      {"--seed=-1", {"run", smoke, "-o", "OUT", "--seed=-1"}, {"--seed: " + range + "-1"}},
+      {"--seed past uint64", {"run", smoke, "-o", "OUT", "--seed", "18446744073709551616"},
+       {"--seed: " + range + "18446744073709551616"}},
+      {"--seed not a number", {"run", smoke, "-o", "OUT", "--seed", "7x"}, {"--seed: " + range + "7x"}},
+      {"--set seed past uint64", {"run", smoke, "-o", "OUT", "--set", "seed=18446744073709551616"},
+       {"--set: seed: " + range + "18446744073709551616"}},
+      // 3
+      {"--paths 0", {"run", smoke, "-o", "OUT", "--paths", "0"}, {"--paths: must be a positive integer, got 0"}},
+      {"validate --paths 0", {"validate", smoke, "--paths", "0"}, {"--paths: must be a positive integer, got 0"}},
+      // 4: the file's own paths: is judged even when --paths overrides it.
+      {"file paths invalid, --paths given", {"run", dir + "/negative-paths.yaml", "-o", "OUT", "--paths", "2"},
+       {dir + "/negative-paths.yaml:3:8: paths: must be in [1, 10000000], got -5"}},
+      {"file paths not a number, --paths given", {"validate", dir + "/many-paths.yaml", "--paths", "2"},
+       {dir + "/many-paths.yaml:3:8: paths: expected an integer, got many"}},
+      // 6
+      {"unknown command plot", {"plot", smoke},
+       {"unknown command 'plot'", "the commands are: run, validate, report, merge, list"}, {"subcommand is required"}},
+      {"unknown command sweep", {"sweep", smoke},
+       {"unknown command 'sweep'", "not available yet", "run, validate, report, merge, list"}},
+      {"misspelt command", {"rnu", smoke}, {"unknown command 'rnu'; did you mean 'run'?"}},
+      {"no command", {}, {"a command is required", "run, validate, report, merge, list"}},
+      // 7: keys of features not implemented yet.
+      {"sweep key", {"validate", dir + "/sweep.yaml"}, {"sweep: parameter sweeps", "not available yet"},
+       {"did you mean"}},
+      {"--set stop.ci_half_width", {"run", smoke, "-o", "OUT", "--set", "stop.ci_half_width=0.01"},
+       {"--set: stop.ci_half_width: early stopping", "not available yet"}, {"did you mean"}},
+      // 8
+      {"missing output directory", {"run", smoke, "-o", dir + "/no/such/dir/out.h5", "--paths", "1"},
+       {"output directory " + dir + "/no/such/dir does not exist"}, {"runtime failure", "checkpoint"}},
+      {"merge into a missing directory", {"merge", dir + "/a.h5", "-o", dir + "/no/such/dir/m.h5"},
+       {"output directory " + dir + "/no/such/dir does not exist"}},
+      // 9
+      {"empty shard", {"run", smoke, "-o", "OUT", "--paths", "8", "--shard", "1/16"},
+       {"--shard 1/16: shard 1 of 16 holds no paths (8 paths in 16 shards); use at most 8 shards"}},
+      // 12: --set on a list item; an index past the end is an error.
+      {"--set list index past the end", {"run", smoke, "-o", "OUT", "--set", "market.shocks[0].size=-0.3"},
+       {"--set: market.shocks[0].size: index 0 is past the end of market.shocks (an empty list)"}},
+      {"--set list item invalid", {"validate", source_path("configs/kai-crash.yaml"), "--set", "market.shocks[0].size=-1.3"},
+       {"--set: market.shocks[0].size: must be in (-1, inf) for a crash shock, got -1.3"}},
+      // Also: an InputError raised while a path starts (inside the TBB driver) is bad input.
+      {"bad input found when a path starts", {"run", ksn, "-o", "OUT", "--paths", "1", "--set", "agents.count=1"},
+       {"stampede: error: ", "agents must exist"}, {"runtime failure", "step -1"}},
+  };
+}
+
+}  // namespace
+
+TEST_CASE("command-line mistakes exit 2 with a clear message and write nothing") {
+  TempDir dir("badargs");
+  const std::string d = dir.path("");
+  const std::string base = d.substr(0, d.size() - 1);  // without the trailing '/'
+  std::ofstream(dir.path("negative-paths.yaml")) << "scenario: neg\nprotocol: kai\npaths: -5\nhorizon: 1d\n";
+  std::ofstream(dir.path("many-paths.yaml")) << "scenario: many\nprotocol: kai\npaths: many\nhorizon: 1d\n";
+  std::ofstream(dir.path("sweep.yaml")) << "scenario: sw\nprotocol: kai\nsweep:\n  kai.peg: [1, 1.01]\n";
+  int n = 0;
+  for (auto c : arg_table(base)) {
+    const std::string out = dir.path("out" + std::to_string(n++) + ".h5");
+    for (auto& a : c.args)
+      if (a == "OUT") a = out;
+    const auto r = run_cli(c.args);
+    INFO("case: " << std::string(c.name) << "\nstderr: " << r.err);
+    CHECK(r.status == 2);
+    for (const auto& s : c.says) CHECK(r.err.find(s) != std::string::npos);
+    for (const auto& s : c.not_says) CHECK(r.err.find(s) == std::string::npos);
+    CHECK_FALSE(fs::exists(out));
+    CHECK_FALSE(fs::exists(out + ".partial"));
+    CHECK_FALSE(fs::exists(out + ".ckpt"));
+  }
 }

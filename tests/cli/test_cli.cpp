@@ -14,7 +14,12 @@
 #include <string>
 #include <thread>
 
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+
 #include "cli_helpers.hpp"
+#include "engine/cli/memory.hpp"
 #include "engine/output/results_file.hpp"
 #include "engine/output/summary.hpp"
 
@@ -175,4 +180,153 @@ TEST_CASE("a run that cannot fit in memory is refused before allocating") {
   CHECK(r.status == 2);
   CHECK(r.err.find("agents.count") != std::string::npos);
   CHECK_FALSE(fs::exists(out));
+  // validate prints the estimate for the same --paths / --threads and agrees with run.
+  const auto v = run_cli({"validate", source_path("configs/kai-smoke.yaml"), "--set", "agents.count=100000000",
+                          "--threads", "8", "--paths", "8"});
+  CHECK(v.status == r.status);
+  CHECK(v.out.find("memory: 100000000 agents x ") != std::string::npos);
+  CHECK(v.err.find("agents.count") != std::string::npos);
+}
+
+// --- issue 8: the command line as a new user meets it ---
+
+TEST_CASE("an existing result file or checkpoint is kept unless --force (or --resume) says otherwise") {
+  TempDir dir("force");
+  const std::string cfg = source_path("configs/kai-smoke.yaml");
+  const auto out = dir.path("r.h5");
+  REQUIRE(run_cli({"run", cfg, "-o", out, "--paths", "2", "--quiet"}).status == 0);
+  // Another seed into the same file: refused, the file untouched.
+  const auto again = run_cli({"run", cfg, "-o", out, "--paths", "2", "--seed", "99", "--quiet"});
+  CHECK(again.status == 2);
+  CHECK(again.err.find(out + " already exists; pass --force to overwrite it") != std::string::npos);
+  CHECK(read_results(out).meta.seed == 7);
+  CHECK_FALSE(fs::exists(out + ".ckpt"));
+  // --resume does not overwrite a finished result either.
+  CHECK(run_cli({"run", cfg, "-o", out, "--paths", "2", "--resume", "--quiet"}).status == 2);
+  const auto forced = run_cli({"run", cfg, "-o", out, "--paths", "2", "--seed", "99", "--quiet", "--force"});
+  INFO(forced.err);
+  CHECK(forced.status == 0);
+  CHECK(read_results(out).meta.seed == 99);
+
+  // A checkpoint of an unfinished run is not discarded by a run without --resume.
+  const auto out2 = dir.path("c.h5");
+  std::ofstream(out2 + ".ckpt") << "STPDCKP1 saved paths";
+  const auto fresh = run_cli({"run", cfg, "-o", out2, "--paths", "2", "--quiet"});
+  CHECK(fresh.status == 2);
+  CHECK(fresh.err.find(out2 + ".ckpt is the checkpoint of an earlier run that did not finish; pass --resume") !=
+        std::string::npos);
+  CHECK(fresh.err.find("--force") != std::string::npos);
+  CHECK(fs::file_size(out2 + ".ckpt") == 20);
+  CHECK_FALSE(fs::exists(out2));
+  CHECK(run_cli({"run", cfg, "-o", out2, "--paths", "2", "--quiet", "--force"}).status == 0);
+  CHECK(fs::exists(out2));
+  CHECK_FALSE(fs::exists(out2 + ".ckpt"));
+
+  // merge: the same rule for its output.
+  const auto m = run_cli({"merge", out, "-o", out2});
+  CHECK(m.status == 2);
+  CHECK(m.err.find(out2 + " already exists; pass --force to overwrite it") != std::string::npos);
+  CHECK(run_cli({"merge", out, "-o", out2, "--force"}).status == 0);
+  CHECK(read_results(out2).meta.seed == 99);
+}
+
+TEST_CASE("--seed takes the whole uint64 range") {
+  TempDir dir("seed");
+  const auto out = dir.path("s.h5");
+  const auto r = run_cli({"run", source_path("configs/kai-smoke.yaml"), "-o", out, "--paths", "1", "--quiet", "--seed",
+                          "18446744073709551615"});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(read_results(out).meta.seed == 18446744073709551615ull);
+  CHECK(r.out.find("seed 18446744073709551615") != std::string::npos);
+}
+
+TEST_CASE("--threads above what the machine offers: the threads that ran are recorded, and the limit said") {
+  TempDir dir("threadcap");
+  const auto out = dir.path("t.h5");
+  const int available = tbb::this_task_arena::max_concurrency();
+  const auto r = run_cli({"run", source_path("configs/kai-smoke.yaml"), "-o", out, "--paths", "2", "--threads", "4096"});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const int ran = std::min(4096, available);
+  CHECK(read_results(out).meta.threads == ran);
+  CHECK(r.err.find("TBB Warning") == std::string::npos);
+  const std::string with = ran == 1 ? "with 1 thread)" : "with " + std::to_string(ran) + " threads)";
+  CHECK(r.err.find(with) != std::string::npos);
+  if (available < 4096)
+    CHECK(r.err.find("--threads 4096 is more than the " + std::to_string(available) + " threads available here") !=
+          std::string::npos);
+}
+
+TEST_CASE("merge of different configs names the first differing key and both values") {
+  TempDir dir("mergediff");
+  const std::string cfg = source_path("configs/kai-smoke.yaml");
+  const auto s1 = dir.path("s1.h5"), s2 = dir.path("s2.h5");
+  REQUIRE(run_cli({"run", cfg, "-o", s1, "--paths", "2", "--shard", "1/2", "--quiet"}).status == 0);
+  REQUIRE(run_cli({"run", cfg, "-o", s2, "--paths", "2", "--shard", "2/2", "--quiet", "--set", "agents.count=2100"})
+              .status == 0);
+  const auto m = run_cli({"merge", s1, s2, "-o", dir.path("m.h5")});
+  CHECK(m.status == 2);
+  CHECK(m.err.find("different configs: agents.count is 2000 in " + s1 + " and 2100 in " + s2) != std::string::npos);
+}
+
+TEST_CASE("the memory line: the per-agent part and the fixed per-path part, counted right") {
+  MemoryEstimate m;
+  m.bytes_per_agent = 112;
+  m.agents = 2000;
+  m.agent_bytes = 112.0 * 2000;  // 218.75 KiB
+  m.fixed_bytes = 1 << 20;
+  m.per_path = m.agent_bytes + m.fixed_bytes;
+  m.in_flight = 1;
+  m.threads = 1;
+  m.total = m.per_path + 50000;
+  m.available = 0;
+  CHECK(memory_text(m) ==
+        "2000 agents x 112 B = 218.8 KiB, + 1.0 MiB fixed = 1.2 MiB per path; 1 path in flight (1 thread); about 1.3 "
+        "MiB in all with the results");
+  m.in_flight = 2;
+  m.threads = 2;
+  CHECK(memory_text(m).find("; 2 paths in flight (2 threads);") != std::string::npos);
+
+  // Through the command: run and validate print it for the given --paths / --threads.
+  TempDir dir("memline");
+  const auto r = run_cli({"run", source_path("configs/kai-smoke.yaml"), "-o", dir.path("m.h5"), "--paths", "1",
+                          "--threads", "1"});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.err.find("memory: 2000 agents x ") != std::string::npos);
+  CHECK(r.err.find(" fixed = ") != std::string::npos);
+  CHECK(r.err.find("1 path in flight (1 thread)") != std::string::npos);
+  CHECK(r.err.find("with 1 thread)") != std::string::npos);
+  CHECK(r.err.find("1 paths") == std::string::npos);
+  CHECK(r.err.find("1 threads") == std::string::npos);
+  const auto v = run_cli({"validate", source_path("configs/kai-smoke.yaml"), "--paths", "1", "--threads", "1"});
+  CHECK(v.status == 0);
+  CHECK(v.out.find("(kai, 1 path x 240 steps, 2000 agents") != std::string::npos);
+  CHECK(v.out.find("memory: 2000 agents x ") != std::string::npos);
+  CHECK(v.out.find("1 path in flight (1 thread)") != std::string::npos);
+  const auto v3 = run_cli({"validate", source_path("configs/kai-smoke.yaml"), "--paths", "3", "--threads", "2"});
+  CHECK(v3.out.find("(kai, 3 paths x") != std::string::npos);
+  CHECK(v3.out.find(std::min(2, tbb::this_task_arena::max_concurrency()) == 2 ? "2 paths in flight (2 threads)"
+                                                                              : "1 path in flight (1 thread)") !=
+        std::string::npos);
+}
+
+TEST_CASE("--set on one item of a list, and --version") {
+  TempDir dir("setitem");
+  const auto out = dir.path("i.h5");
+  const auto r = run_cli({"run", source_path("configs/kai-smoke.yaml"), "-o", out, "--paths", "1", "--quiet", "--set",
+                          "market.shocks=[{at: 1d, kind: crash, size: -0.5}]", "--set", "market.shocks[0].size=-0.3"});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(read_results(out).meta.config_yaml.find("- {at: 1d, kind: crash, size: -0.3, duration: 1h}") !=
+        std::string::npos);
+  CHECK(run_cli({"validate", source_path("configs/kai-crash.yaml"), "--set", "market.shocks[0].size=-0.3"}).status ==
+        0);
+
+  const auto v = run_cli({"--version"});
+  CHECK(v.status == 0);
+  CHECK(v.out.rfind("stampede ", 0) == 0);
+  CHECK(v.out.find("git ") != std::string::npos);
+  CHECK(v.out.find("SIMD ") != std::string::npos);
 }
