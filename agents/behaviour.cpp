@@ -2,35 +2,145 @@
 
 #include <algorithm>
 #include <cmath>
-#include <string>
-
-#include "engine/core/errors.hpp"
+#include <limits>
+#include <stdexcept>
 
 namespace stampede::agents {
+namespace {
 
-void TypeBehaviour::validate() const {
-  if (actions == 0 || actions > kMaxActions)
-    throw InputError("behaviour: a type needs 1 to " + std::to_string(kMaxActions) + " actions, got " +
-                     std::to_string(actions));
-  if (exit_action < -1 || exit_action >= static_cast<int>(actions))
-    throw InputError("behaviour: exit action index " + std::to_string(exit_action) + " out of range");
-  if (!(temperature > 0.0) || !std::isfinite(temperature))
-    throw InputError("behaviour: temperature must be > 0, got " + std::to_string(temperature));
-  if (!(reentry >= 0.0 && reentry <= 1.0))
-    throw InputError("behaviour: reentry must be in [0, 1], got " + std::to_string(reentry));
-  if (signals > kMaxSignals) throw InputError("behaviour: too many common signals");
-  if (own_terms > kMaxOwnTerms) throw InputError("behaviour: too many own terms");
+using config::Bounds;
+
+std::string key(std::string_view a, std::string_view b) { return std::string(a) + "." + std::string(b); }
+
+void check_limits(const BehaviourDecl& d) {
+  if (d.types.empty() || d.types.size() > kMaxTypes || d.signals.size() > kMaxSignals || d.own.size() > kMaxOwn)
+    throw std::logic_error("behaviour declaration exceeds the engine's limits (types, signals, own terms)");
+  for (const auto& t : d.types) {
+    if (t.actions.empty() || t.actions.size() > kMaxActions)
+      throw std::logic_error("behaviour declaration: type " + std::string(t.name) + " needs 1 to 4 actions");
+    int exits = 0;
+    for (const auto& a : t.actions) exits += a.exit ? 1 : 0;
+    if (exits > 1) throw std::logic_error("behaviour declaration: type " + std::string(t.name) + " has two exits");
+  }
 }
 
-std::array<double, kMaxActions> common_part(const TypeBehaviour& type, std::span<const double> signals) {
-  std::array<double, kMaxActions> c{};
-  const std::size_t n = std::min(type.signals, signals.size());
-  for (std::size_t a = 0; a < type.actions; ++a) {
-    double sum = 0.0;
-    for (std::size_t k = 0; k < n; ++k) sum += type.w[a][k] * signals[k];  // agents.md Σ_k w_k(a)·s_k
-    c[a] = sum;
+std::string signal_doc(const SignalDecl& s) {
+  return "mean weight of the common signal `" + std::string(s.name) + "` (" + std::string(s.doc) + ")";
+}
+
+}  // namespace
+
+int Behaviour::max_actions() const {
+  int m = 0;
+  for (int t = 0; t < types; ++t) m = std::max(m, type[static_cast<std::size_t>(t)].actions);
+  return m;
+}
+
+void declare_behaviour(config::Schema& s, const BehaviourDecl& d) {
+  check_limits(d);
+  for (const auto& t : d.types)
+    s.real(key("agents.mix", t.name), t.mix, Bounds::closed(0, 1)).doc("fraction of agents of this type");
+  std::vector<std::string> mix_keys;
+  for (const auto& t : d.types) mix_keys.push_back(key("agents.mix", t.name));
+  s.check([mix_keys](const config::Values& v, config::Reporter& r) {
+    double sum = 0;
+    for (const auto& k : mix_keys) sum += v.real(k);
+    if (std::abs(sum - 1.0) > 1e-9)
+      r.error(mix_keys.front(), "agents.mix: the type fractions must sum to 1, got " + config::format_number(sum));
+  });
+  for (const auto& t : d.types) {
+    const std::string base = key("agents", t.name);
+    s.distribution(base + ".attention", t.attention, {Bounds::closed(0, 1)}).doc("ρ_i: probability of looking each step");
+    s.distribution(base + ".sensitivity", t.sensitivity, {Bounds::at_least(0)})
+        .doc("h_i: scales the common-signal weights (w_ik = h_i·w_k)");
+    s.real(base + ".temperature", t.temperature, Bounds::above(0)).doc("logit temperature T");
+    if (t.has_exit_state)
+      s.real(base + ".reentry", t.reentry, Bounds::closed(0, 1)).unit("per step").doc("re-entry probability of an exited agent");
+    for (const auto& a : t.actions) {
+      const std::string ab = base + "." + std::string(a.name);
+      s.distribution(ab + ".bias", Distribution::normal(a.bias_mean, 1.0))
+          .doc("b_i(a), the agent's own bias for `" + std::string(a.name) + "`: " + std::string(a.doc));
+      s.distribution(ab + ".fraction", a.fraction, {Bounds::closed(0, 1)}).doc("f_i(a): fraction of the holding acted on");
+      for (std::size_t k = 0; k < d.signals.size(); ++k) {
+        double w = 0;
+        for (auto [sig, x] : a.w)
+          if (sig == static_cast<int>(k)) w = x;
+        s.real(ab + ".w." + std::string(d.signals[k].name), w).doc(signal_doc(d.signals[k]));
+      }
+      for (int j : t.own) {
+        double v = 0;
+        for (auto [o, x] : a.v)
+          if (o == j) v = x;
+        const auto& od = d.own[static_cast<std::size_t>(j)];
+        s.real(ab + ".v." + std::string(od.name), v).doc("own-term weight of `" + std::string(od.name) + "` (" + std::string(od.doc) + ")");
+      }
+    }
   }
-  return c;
+}
+
+Behaviour read_behaviour(const config::Values& v, const BehaviourDecl& d) {
+  check_limits(d);
+  Behaviour b;
+  b.types = static_cast<int>(d.types.size());
+  b.signals = static_cast<int>(d.signals.size());
+  b.own = static_cast<int>(d.own.size());
+  for (std::size_t k = 0; k < d.signals.size(); ++k) b.signal[k] = d.signals[k];
+  for (std::size_t j = 0; j < d.own.size(); ++j) b.own_term[j] = d.own[j];
+  for (std::size_t ti = 0; ti < d.types.size(); ++ti) {
+    const TypeDecl& td = d.types[ti];
+    TypeParams& t = b.type[ti];
+    const std::string base = key("agents", td.name);
+    t.name = std::string(td.name);
+    t.mix = v.real(key("agents.mix", td.name));
+    t.attention = v.distribution(base + ".attention");
+    t.sensitivity = v.distribution(base + ".sensitivity");
+    t.temperature = v.real(base + ".temperature");
+    t.has_exit_state = td.has_exit_state;
+    t.reentry = td.has_exit_state ? v.real(base + ".reentry") : 1.0;
+    t.actions = static_cast<int>(td.actions.size());
+    for (std::size_t ai = 0; ai < td.actions.size(); ++ai) {
+      const ActionDecl& ad = td.actions[ai];
+      ActionParams& a = t.action[ai];
+      const std::string ab = base + "." + std::string(ad.name);
+      a.name = std::string(ad.name);
+      a.exit = ad.exit;
+      if (ad.exit) t.exit_action = static_cast<int>(ai);
+      a.bias = v.distribution(ab + ".bias");
+      a.fraction = v.distribution(ab + ".fraction");
+      for (std::size_t k = 0; k < d.signals.size(); ++k) a.w[k] = v.real(ab + ".w." + std::string(d.signals[k].name));
+      for (int j : td.own) a.v[static_cast<std::size_t>(j)] = v.real(ab + ".v." + std::string(d.own[static_cast<std::size_t>(j)].name));
+    }
+  }
+  return b;
+}
+
+void step_coefficients(const Behaviour& b, const double* signals, const double* exit_share, const double* own_lo,
+                       const double* own_hi, StepCoefficients& out) {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  for (int ti = 0; ti < b.types; ++ti) {
+    const TypeParams& t = b.type[static_cast<std::size_t>(ti)];
+    out.inv_temp[ti] = 1.0 / t.temperature;
+    for (int ai = 0; ai < t.actions; ++ai) {
+      const ActionParams& a = t.action[static_cast<std::size_t>(ai)];
+      double c = 0.0;
+      for (int k = 0; k < b.signals; ++k) {
+        const SignalDecl& sd = b.signal[static_cast<std::size_t>(k)];
+        const double s = sd.kind == SignalKind::computed ? signals[k]
+                         : sd.kind == SignalKind::own_exit ? exit_share[ti]
+                                                           : exit_share[sd.type];
+        c += a.w[static_cast<std::size_t>(k)] * s;  // agents.md Σ_k w_k(a)·s_k, k in increasing order
+      }
+      out.common[ti][ai] = c;
+      double m = 0.0;
+      for (int j = 0; j < b.own; ++j) {
+        const double vj = a.v[static_cast<std::size_t>(j)];
+        if (vj == 0.0) continue;
+        const double bound = vj > 0 ? vj * own_hi[j] : vj * own_lo[j];  // max of v·x over [lo, hi]
+        m += std::isnan(bound) ? inf : bound;
+      }
+      out.own_max[ti][ai] = m;
+    }
+  }
 }
 
 }  // namespace stampede::agents

@@ -1,56 +1,66 @@
 #pragma once
-// The common behaviour (discrete-choice) model of agents.md "The behaviour model":
-//   score_i(a) = h_i·c(a) + k(a) + Σ_j v_j(a)·x_ij + b_i(a),   c(a) = Σ_k w_k(a)·s_k
-//   P_i(a)     = ρ_i·σ(score_i(a)/T),  0 where the protocol masks a
-// Per type: the actions in choice order, mean weights, temperature, re-entry, which action is the
-// exit (params, frozen for the run). Per agent: h_i, ρ_i, b_i(a) as float columns and the
-// exited flag (state, SoA). The kernel is in agents/decide.hpp.
-//
-// k(a) is an optional per-step term added WITHOUT the h_i scaling, for signals a protocol spec
-// puts among the own terms (e.g. ksn.md's bond term (d − d_req_i)·100: k = 100·d, x = d_req_i,
-// v = −100).
+// A protocol's behaviour parameters as the scenario resolved them (agents.md "The behaviour
+// model"), built from its declaration (agents/declaration.hpp): the keys are declared into the
+// scenario schema once (defaults, ranges, `stampede list` text) and read back here. Frozen for
+// the run; read once per path start, never inside a step loop.
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <span>
+#include <string>
+
+#include "agents/declaration.hpp"
+#include "engine/config/schema.hpp"
+#include "engine/config/values.hpp"
 
 namespace stampede::agents {
 
-inline constexpr std::size_t kMaxActions = 4;
-inline constexpr std::size_t kMaxSignals = 16;
-inline constexpr std::size_t kMaxOwnTerms = 4;
-
-// Action codes written per agent: 0 = hold, action index a (choice order) -> a + 1.
-inline constexpr std::uint8_t kHold = 0;
-constexpr std::uint8_t action_code(std::size_t a) { return static_cast<std::uint8_t>(a + 1); }
-
-struct TypeBehaviour {
-  std::size_t actions = 0;  // m <= kMaxActions, in the protocol table's order
-  int exit_action = -1;     // index of the type's exit action; -1: the type has none
-  double temperature = 1.0; // T > 0
-  double reentry = 0.0;     // per-step re-entry probability of an exited agent, in [0, 1]
-  std::size_t signals = 0;  // number of common signals s_k used
-  std::array<std::array<double, kMaxSignals>, kMaxActions> w{};   // w[a][k]
-  std::size_t own_terms = 0;                                      // number of own terms x_ij
-  std::array<std::array<double, kMaxOwnTerms>, kMaxActions> v{};  // v[a][j]
-  // Bit j set: own term j is 0 in a re-entry decision (agents.md: the cost basis is reset on
-  // re-entry, so pnl_i = 0 in that decision). The protocol resets the stored basis itself.
-  std::uint8_t own_zero_on_reentry = 0;
-
-  // Throws InputError naming the first bad field.
-  void validate() const;
+struct ActionParams {
+  std::string name;
+  bool exit = false;
+  Distribution bias, fraction;
+  std::array<double, kMaxSignals> w{};  // w_k(a)
+  std::array<double, kMaxOwn> v{};      // v_j(a)
 };
 
-// c(a) = Σ_k w_k(a)·s_k for a < actions (k in increasing order); 0 beyond. Once per step.
-std::array<double, kMaxActions> common_part(const TypeBehaviour& type, std::span<const double> signals);
-
-// Per-agent behaviour columns, indexed by the agent's index in the path.
-struct BehaviourColumns {
-  const float* sensitivity = nullptr;                  // h_i
-  const float* attention = nullptr;                    // ρ_i
-  std::array<const float*, kMaxActions> bias{};        // b_i(a); may alias (one bias per type)
-  std::array<const float*, kMaxOwnTerms> own{};        // x_ij (pnl, claimable, ...)
-  std::uint8_t* exited = nullptr;                      // 0/1; decide updates it
+struct TypeParams {
+  std::string name;
+  double mix = 0;
+  Distribution attention, sensitivity;
+  double temperature = 1.0;
+  bool has_exit_state = true;
+  double reentry = 0.0;
+  int actions = 0;
+  int exit_action = -1;  // index of the exit action, -1 if none
+  std::array<ActionParams, kMaxActions> action;
 };
+
+struct Behaviour {
+  int types = 0, signals = 0, own = 0;
+  std::array<TypeParams, kMaxTypes> type;
+  std::array<SignalDecl, kMaxSignals> signal{};
+  std::array<OwnDecl, kMaxOwn> own_term{};
+  int max_actions() const;
+};
+
+// Adds agents.mix.<type> (with the sum-to-1 check), agents.<type>.{attention, sensitivity,
+// temperature, reentry} and agents.<type>.<action>.{bias, fraction, w.<signal>, v.<own>}.
+void declare_behaviour(config::Schema& schema, const BehaviourDecl& decl);
+// The resolved values of those keys (std::logic_error if the declaration exceeds the k* limits).
+Behaviour read_behaviour(const config::Values& values, const BehaviourDecl& decl);
+
+// The per-step part of every score, once per step (agents.md "The behaviour model"):
+//   common[t][a]  = Σ_k w_k(a)·s_k(t)          (s_k(t): signal k as type t sees it)
+//   own_max[t][a] = Σ_j max over x_j in [lo_j, hi_j] of v_j(a)·x_j   (+inf if unbounded)
+struct StepCoefficients {
+  double common[kMaxTypes][kMaxActions] = {};
+  double own_max[kMaxTypes][kMaxActions] = {};
+  double inv_temp[kMaxTypes] = {};
+};
+
+// `signals[k]` for computed signals; herding signals from `exit_share[t]` (the previous step's
+// exit share of each type). `own_lo/own_hi` are the own-term ranges of this step (the declared
+// ones unless the protocol narrows them).
+void step_coefficients(const Behaviour& b, const double* signals, const double* exit_share, const double* own_lo,
+                       const double* own_hi, StepCoefficients& out);
 
 }  // namespace stampede::agents

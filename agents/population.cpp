@@ -50,10 +50,9 @@ TypeRanges TypeRanges::from_counts(std::span<const std::size_t> counts) {
 namespace {
 
 template <class T>
-void sample_into(const Distribution& d, std::uint64_t seed, std::uint64_t path, std::uint32_t column,
-                 TypeRange range, T* out) {
+void sample_into(const Distribution& d, const rng::PathKey& key, std::uint32_t column, TypeRange range, T* out) {
   for (std::size_t i = range.begin; i < range.end; ++i) {
-    rng::Sequence seq(seed, path, rng::Purpose::agent_init, column, static_cast<std::uint32_t>(i));
+    rng::Sequence seq(key, rng::Purpose::agent_init, column, static_cast<std::uint32_t>(i));
     out[i] = static_cast<T>(rng::sample(d, seq));
   }
 }
@@ -78,13 +77,66 @@ void check_non_negative(const double* x, TypeRange range, const char* what) {
 
 }  // namespace
 
-void sample_column(const Distribution& d, std::uint64_t seed, std::uint64_t path, std::uint32_t column,
-                   TypeRange range, double* out) {
-  sample_into(d, seed, path, column, range, out);
+void sample_column(const Distribution& d, const rng::PathKey& key, std::uint32_t column, TypeRange range,
+                   double* out) {
+  sample_into(d, key, column, range, out);
 }
-void sample_column(const Distribution& d, std::uint64_t seed, std::uint64_t path, std::uint32_t column,
-                   TypeRange range, float* out) {
-  sample_into(d, seed, path, column, range, out);
+void sample_column(const Distribution& d, const rng::PathKey& key, std::uint32_t column, TypeRange range,
+                   float* out) {
+  sample_into(d, key, column, range, out);
+}
+
+FractionLayout fraction_layout(const Behaviour& b) {
+  FractionLayout f{};
+  for (std::size_t t = 0; t < kMaxTypes; ++t)
+    for (std::size_t a = 0; a < kMaxActions; ++a) {
+      f.column[t][a] = -1;
+      f.constant[t][a] = 1.0;
+    }
+  for (int t = 0; t < b.types; ++t) {
+    const TypeParams& tp = b.type[static_cast<std::size_t>(t)];
+    int c = 0;
+    for (int a = 0; a < tp.actions; ++a) {
+      const Distribution& d = tp.action[static_cast<std::size_t>(a)].fraction;
+      if (d.is_constant()) f.constant[t][a] = d.a;
+      else f.column[t][a] = c++;
+    }
+    f.columns = std::max(f.columns, c);
+  }
+  return f;
+}
+
+std::size_t Population::bytes_per_agent(const Behaviour& b) {
+  const FractionLayout f = fraction_layout(b);
+  return sizeof(std::uint8_t) + (2 + static_cast<std::size_t>(b.max_actions()) + static_cast<std::size_t>(f.columns)) * sizeof(float);
+}
+
+Population::Population(const Behaviour& b, std::size_t n, const rng::PathKey& key) {
+  std::array<double, kMaxTypes> mix{};
+  for (int t = 0; t < b.types; ++t) mix[static_cast<std::size_t>(t)] = b.type[static_cast<std::size_t>(t)].mix;
+  ranges = TypeRanges::from_mix(std::span<const double>(mix.data(), static_cast<std::size_t>(b.types)), n);
+  layout = fraction_layout(b);
+  sensitivity.resize(n);
+  attention.resize(n);
+  status.resize(n);
+  for (int a = 0; a < b.max_actions(); ++a) bias[static_cast<std::size_t>(a)].resize(n);
+  for (int c = 0; c < layout.columns; ++c) frac[static_cast<std::size_t>(c)].resize(n);
+  // Each column from its own ColumnId, so adding one never shifts another's draws.
+  for (int t = 0; t < b.types; ++t) {
+    const TypeRange r = ranges[static_cast<std::size_t>(t)];
+    if (r.empty()) continue;
+    const TypeParams& tp = b.type[static_cast<std::size_t>(t)];
+    sample_column(tp.sensitivity, key, ColumnId::sensitivity, r, sensitivity.data());
+    sample_column(tp.attention, key, ColumnId::attention, r, attention.data());
+    for (int a = 0; a < tp.actions; ++a) {
+      const auto& ap = tp.action[static_cast<std::size_t>(a)];
+      sample_column(ap.bias, key, ColumnId::bias(static_cast<std::uint32_t>(a)), r, bias[static_cast<std::size_t>(a)].data());
+      const int c = layout.column[t][a];
+      if (c >= 0)
+        sample_column(ap.fraction, key, ColumnId::fraction(static_cast<std::uint32_t>(a)), r,
+                      frac[static_cast<std::size_t>(c)].data());
+    }
+  }
 }
 
 void scale_to_total(double* x, TypeRange range, double total) {

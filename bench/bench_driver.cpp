@@ -40,7 +40,7 @@ void BM_driver_empty_steps(benchmark::State& state) {
   opt.path_ids = {0};
   for (auto _ : state) {
     auto r = run_paths(model, shape, opt);
-    benchmark::DoNotOptimize(r.paths.data());
+    benchmark::DoNotOptimize(r.paths.size());
   }
   // time / (steps·1e-9) = nanoseconds per step.
   state.counters["ns_per_step"] = benchmark::Counter(static_cast<double>(state.iterations() * shape.n_steps) * 1e-9,

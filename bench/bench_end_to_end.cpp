@@ -1,14 +1,18 @@
-// End-to-end throughput of each shipped protocol (issues: agent-steps per second for
-// configs/<protocol>.yaml at 10^4, 10^5 and 10^6 agents, 1 and 2 threads). The scenario's own
-// file with a 3-day horizon and 2 paths per thread, so a measurement is whole paths (start-up
-// included) and stays short.
+// End-to-end throughput of each shipped protocol (performance.md): agent-steps per second for
+// configs/<protocol>.yaml at 10^4, 10^5 and 10^6 agents on 1 and 2 threads, and the bytes of
+// STREAM-style triad traffic per agent-step (the triad measured by this binary in this run,
+// divided by the agent-steps per second): a ratio that stays comparable on a noisy machine.
+//   BM_run/<protocol>    whole paths (start-up included), 2 paths per thread, a 30-day horizon;
+//   BM_steps/<protocol>  the step loop alone on one path, started outside the timed region.
 #include <benchmark/benchmark.h>
 
+#include <memory>
 #include <string>
 
 #include "engine/driver/driver.hpp"
 #include "engine/driver/scenario_loader.hpp"
 #include "engine/protocols/builtin.hpp"
+#include "triad.hpp"
 
 #ifndef STAMPEDE_SOURCE_DIR
 #define STAMPEDE_SOURCE_DIR "."
@@ -18,11 +22,24 @@ namespace {
 
 using namespace stampede;
 
-void end_to_end(benchmark::State& state, const std::string& protocol) {
+Scenario scenario(const std::string& protocol, std::int64_t agents) {
+  return load_scenario(std::string(STAMPEDE_SOURCE_DIR) + "/configs/" + protocol + ".yaml",
+                       {"agents.count=" + std::to_string(agents), "horizon=30d"}, builtin_protocols());
+}
+
+void report(benchmark::State& state, double agent_steps, const Model& model) {
+  state.counters["agent_steps_per_s"] = benchmark::Counter(agent_steps, benchmark::Counter::kIsRate);
+  // triad bytes/s ÷ agent-steps/s, both rates over the same wall time
+  state.counters["triad_bytes_per_agent_step"] =
+      benchmark::Counter(agent_steps / bench::triad_bytes_per_second(), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["bytes_per_agent"] = static_cast<double>(model.bytes_per_agent());
+}
+
+void run(benchmark::State& state, const std::string& protocol) {
   const std::int64_t agents = state.range(0);
   const int threads = static_cast<int>(state.range(1));
-  const Scenario sc = load_scenario(std::string(STAMPEDE_SOURCE_DIR) + "/configs/" + protocol + ".yaml",
-                                    {"agents.count=" + std::to_string(agents), "horizon=3d"}, builtin_protocols());
+  bench::triad_bytes_per_second();
+  const Scenario sc = scenario(protocol, agents);
   auto model = builtin_protocols().find(protocol)->build(sc, ModelOptions{});
   const RunShape shape = run_shape(sc);
   DriverOptions opt;
@@ -31,23 +48,53 @@ void end_to_end(benchmark::State& state, const std::string& protocol) {
   double agent_steps = 0;
   for (auto _ : state) {
     auto r = run_paths(*model, shape, opt);
-    benchmark::DoNotOptimize(r.paths.data());
+    benchmark::DoNotOptimize(r.paths.size());
     agent_steps += static_cast<double>(agents) * static_cast<double>(shape.n_steps) * static_cast<double>(opt.path_ids.size());
   }
-  state.counters["agent_steps_per_s"] = benchmark::Counter(agent_steps, benchmark::Counter::kIsRate);
-  state.counters["bytes_per_agent"] = static_cast<double>(model->bytes_per_agent());
+  report(state, agent_steps, *model);
+}
+
+void steps(benchmark::State& state, const std::string& protocol) {
+  const std::int64_t agents = state.range(0);
+  bench::triad_bytes_per_second();
+  const Scenario sc = scenario(protocol, agents);
+  auto model = builtin_protocols().find(protocol)->build(sc, ModelOptions{});
+  const RunShape shape = run_shape(sc);
+  PathRecorder rec(model->schema(), shape.n_records());
+  std::unique_ptr<PathSimulation> path;
+  std::int64_t t = shape.n_steps;
+  double agent_steps = 0;
+  for (auto _ : state) {
+    if (t == shape.n_steps) {  // a fresh path when the horizon is reached (outside the timing)
+      state.PauseTiming();
+      path = model->start_path(0);
+      t = 0;
+      state.ResumeTiming();
+    }
+    path->step(t++, rec);
+    agent_steps += static_cast<double>(agents);
+  }
+  report(state, agent_steps, *model);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   for (const auto& p : builtin_protocols().all()) {
-    benchmark::RegisterBenchmark(("BM_end_to_end/" + p.name).c_str(), end_to_end, p.name)
+    benchmark::RegisterBenchmark(("BM_run/" + p.name).c_str(), run, p.name)
         ->ArgNames({"agents", "threads"})
         ->ArgsProduct({{10'000, 100'000, 1'000'000}, {1, 2}})
         ->UseRealTime()
         ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(("BM_steps/" + p.name).c_str(), steps, p.name)
+        ->ArgNames({"agents"})
+        ->Args({10'000})
+        ->Args({100'000})
+        ->Args({1'000'000})
+        ->UseRealTime()
+        ->Unit(benchmark::kMicrosecond);
   }
+  benchmark::RegisterBenchmark("BM_triad", bench::BM_triad)->Arg(static_cast<std::int64_t>(bench::kTriadElements))->UseRealTime();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

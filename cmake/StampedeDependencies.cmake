@@ -7,6 +7,7 @@ find_package(yaml-cpp REQUIRED)                  # libyaml-cpp-dev
 find_package(fmt REQUIRED)                       # libfmt-dev
 find_package(CLI11 CONFIG REQUIRED)              # libcli11-dev
 find_package(Threads REQUIRED)
+find_package(ZLIB REQUIRED)                      # zlib1g-dev (CRC-32 of checkpoints)
 if(STAMPEDE_BUILD_TESTS)
   find_package(doctest REQUIRED)                 # doctest-dev
 endif()

@@ -3,10 +3,8 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-set(STAMPEDE_EXPORTED_TARGETS
-  stampede_core stampede_random stampede_stats stampede_config stampede_output stampede_market
-  stampede_kernels stampede_agents stampede_driver stampede_kai stampede_ksn stampede_protocols
-  stampede_cli stampede_engine stampede_xsimd stampede_hdf5 stampede_warnings)
+get_property(STAMPEDE_MODULE_TARGETS GLOBAL PROPERTY STAMPEDE_MODULE_TARGETS)
+set(STAMPEDE_EXPORTED_TARGETS ${STAMPEDE_MODULE_TARGETS} stampede_engine stampede_xsimd stampede_hdf5 stampede_warnings)
 foreach(t ${STAMPEDE_EXPORTED_TARGETS})
   string(REPLACE "stampede_" "" short ${t})
   set_target_properties(${t} PROPERTIES EXPORT_NAME ${short})  # stampede::engine, stampede::core, ...

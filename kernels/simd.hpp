@@ -29,6 +29,17 @@ inline DoubleBatch<A> max_of(DoubleBatch<A> a, DoubleBatch<A> b) {
   return xsimd::select(a > b, a, b);
 }
 
+// floor per lane. AVX-512: the zero-masking form (GCC 12 warns about the _mm512_undefined_pd()
+// inside the plain intrinsic, GCC bug 105593).
+template <class A>
+inline DoubleBatch<A> floor_of(DoubleBatch<A> x) {
+#if XSIMD_WITH_AVX512F
+  if constexpr (std::is_base_of_v<xsimd::avx512f, A>)
+    return DoubleBatch<A>(_mm512_maskz_roundscale_pd(0xFF, x, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC));
+#endif
+  return xsimd::floor(x);
+}
+
 // Per-agent parameters are floats, amounts doubles: a double batch of W lanes reads W floats.
 // Widening float -> double is exact, so the conversion itself cannot break bitwise agreement.
 template <class A>
@@ -80,6 +91,25 @@ inline void store_narrowed(float* p, DoubleBatch<A> x) {
   alignas(64) double wide[DoubleBatch<A>::size];
   x.store_aligned(wide);
   for (std::size_t k = 0; k < DoubleBatch<A>::size; ++k) p[k] = static_cast<float>(wide[k]);
+}
+
+// Bit k set where lane k of a comparison holds (xsimd 8 has no batch_bool::mask()).
+template <class A>
+inline unsigned lane_mask(const xsimd::batch_bool<double, A>& b) {
+#if XSIMD_WITH_AVX512F
+  if constexpr (std::is_base_of_v<xsimd::avx512f, A>) return static_cast<unsigned>(static_cast<__mmask8>(b));
+#endif
+#if XSIMD_WITH_AVX
+  if constexpr (std::is_base_of_v<xsimd::avx, A>) return static_cast<unsigned>(_mm256_movemask_pd(b));
+#endif
+#if XSIMD_WITH_SSE2
+  if constexpr (std::is_base_of_v<xsimd::sse2, A>) return static_cast<unsigned>(_mm_movemask_pd(b));
+#endif
+  alignas(64) double lanes[DoubleBatch<A>::size];
+  xsimd::select(b, DoubleBatch<A>(1.0), DoubleBatch<A>(0.0)).store_aligned(lanes);
+  unsigned m = 0;
+  for (std::size_t k = 0; k < DoubleBatch<A>::size; ++k) m |= lanes[k] != 0.0 ? 1u << k : 0u;
+  return m;
 }
 
 }  // namespace stampede::kernels

@@ -69,6 +69,10 @@ int cli_main(int argc, char** argv, const ProtocolRegistry& protocols) {
   run_cmd->add_flag("--force", run.force,
                     "Overwrite an existing result file; without --resume, discard an existing checkpoint");
   run_cmd->add_flag("--check", run.check, "Verify conservation invariants at every step");
+  run_cmd->add_option("--checkpoint-every", run.checkpoint_every,
+                      "Save completed paths to OUT.h5.ckpt at most every this many seconds (default 2; 0 = after "
+                      "every path)")
+      ->check(CLI::NonNegativeNumber);
   run_cmd->add_flag("--quiet", run.quiet, "No progress or memory report on stderr");
   run_cmd->add_flag("--json", run.json, "Print the summary as JSON");
 

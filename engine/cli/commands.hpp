@@ -27,6 +27,7 @@ struct RunArgs : ScenarioArgs {
   bool check = false;
   bool quiet = false;
   bool json = false;
+  double checkpoint_every = 2.0;  // seconds between checkpoint saves (at least; see driver.hpp)
 };
 
 int command_run(const RunArgs& args, const ProtocolRegistry& protocols);

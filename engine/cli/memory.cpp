@@ -30,9 +30,10 @@ MemoryEstimate estimate_memory(const Model& model, const RunShape& shape, std::i
   m.threads = threads;
   m.in_flight = std::min<std::int64_t>(threads, std::max<std::int64_t>(paths_to_run, 1));
   const OutputSchema& s = model.schema();
-  m.results = static_cast<double>(paths_to_run) * (8.0 * static_cast<double>(s.finals.size() + s.events.size())) +
-              8.0 * static_cast<double>(s.series.size()) * static_cast<double>(shape.n_records()) *
-                  static_cast<double>(m.in_flight + 16);
+  // Series of the paths in flight and of the stored ones (the finals and event steps of every
+  // path go to a temporary file, and the other series into the band sketch).
+  m.results = 8.0 * static_cast<double>(s.series.size()) * static_cast<double>(shape.n_records()) *
+              static_cast<double>(m.in_flight + std::min<std::int64_t>(16, paths_to_run));
   m.total = m.per_path * static_cast<double>(m.in_flight) + m.results;
   m.available = available_memory_bytes();
   return m;
@@ -53,7 +54,8 @@ void check_memory(const MemoryEstimate& m) {
   if (m.available && m.total > 0.9 * static_cast<double>(m.available))
     throw InputError("run needs about " + human_bytes(m.total) + " but only " +
                      human_bytes(static_cast<double>(m.available)) +
-                     " is available: lower agents.count, or run fewer paths at once with --threads");
+                     " is available (the machine's free memory, its cgroup limit or STAMPEDE_MEMORY_LIMIT): "
+                     "lower agents.count, or run fewer paths at once with --threads");
 }
 
 }  // namespace stampede

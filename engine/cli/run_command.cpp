@@ -142,6 +142,7 @@ int command_run(const RunArgs& args, const ProtocolRegistry& protocols) {
   d.checkpoint_tag = scenario.config_sha256 + "|seed=" + std::to_string(scenario.seed) + "|paths=" +
                      std::to_string(scenario.paths) + "|shard=" + shard.str();
   d.resume = args.resume;
+  d.checkpoint_interval_seconds = args.checkpoint_every;
   d.stop = &g_stop;
   ProgressBar bar(!args.quiet && isatty(STDERR_FILENO));
   std::mutex bar_mutex;

@@ -1,8 +1,11 @@
 #include "engine/cli/system_info.hpp"
 
+#include "engine/core/errors.hpp"
+
 #include <xsimd/xsimd.hpp>
 
 #include <ctime>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -42,14 +45,64 @@ static std::string cpu_model() {
   return "unknown";
 }
 
+namespace {
+
+// A cgroup v2 limit of this process (a Slurm job's, a container's): memory.max − memory.current;
+// 0 when there is none ("max") or it cannot be read.
+std::uint64_t cgroup_room() {
+  std::ifstream self("/proc/self/cgroup");
+  std::string line, path;
+  while (std::getline(self, line))
+    if (line.rfind("0::", 0) == 0) path = line.substr(3);
+  if (path.empty()) return 0;
+  const std::string dir = "/sys/fs/cgroup" + path;
+  std::ifstream max_in(dir + "/memory.max"), cur_in(dir + "/memory.current");
+  std::string max_text;
+  std::uint64_t current = 0;
+  if (!(max_in >> max_text) || max_text == "max" || !(cur_in >> current)) return 0;
+  const std::uint64_t limit = std::stoull(max_text);
+  return limit > current ? limit - current : 1;
+}
+
+}  // namespace
+
+// STAMPEDE_MEMORY_LIMIT ("512M", "8G", a byte count): the budget a batch job grants the run,
+// when it is tighter than what the machine has.
+std::uint64_t memory_limit_from_environment() {
+  const char* v = std::getenv("STAMPEDE_MEMORY_LIMIT");
+  if (!v || !*v) return 0;
+  std::string text(v);
+  std::uint64_t scale = 1;
+  const char last = text.back();
+  if (last == 'K' || last == 'k') scale = 1ull << 10;
+  if (last == 'M' || last == 'm') scale = 1ull << 20;
+  if (last == 'G' || last == 'g') scale = 1ull << 30;
+  if (last == 'T' || last == 't') scale = 1ull << 40;
+  if (scale != 1) text.pop_back();
+  std::size_t used = 0;
+  std::uint64_t n = 0;
+  try {
+    n = std::stoull(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || text.empty() || n == 0)
+    throw InputError("STAMPEDE_MEMORY_LIMIT: expected a positive byte count such as 512M or 8G, got '" +
+                     std::string(v) + "'");
+  return n * scale;
+}
+
 std::uint64_t available_memory_bytes() {
+  std::uint64_t avail = 0;
   std::ifstream in("/proc/meminfo");
   std::string key;
   std::uint64_t kb = 0;
   std::string unit;
   while (in >> key >> kb >> unit)
-    if (key == "MemAvailable:") return kb * 1024;
-  return 0;
+    if (key == "MemAvailable:") avail = kb * 1024;
+  for (const std::uint64_t bound : {cgroup_room(), memory_limit_from_environment()})
+    if (bound && (!avail || bound < avail)) avail = bound;
+  return avail;
 }
 
 static std::string compiler_name() {

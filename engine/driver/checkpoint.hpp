@@ -1,12 +1,14 @@
 #pragma once
-// Append-only checkpoint of completed paths (engine.md "Robustness": `--resume`).
-// Each completed path is appended as one self-checking record (length + FNV-1a checksum), so a
-// process killed mid-write leaves at most one torn record at the end, which `load` ignores.
-// Records hold the full series of every path, because the quantile-band sketch of a resumed run
-// must count the resumed paths exactly as an uninterrupted run would.
+// The checkpoint of a run (engine.md "Robustness": `--resume`): what a resumed run needs to write
+// the same file as an uninterrupted one, and nothing more. The completed paths' finals and event
+// steps, the series of the stored paths (the first `output.store_paths`), and the quantile-band
+// sketch over every completed path; the other paths' series are folded into the sketch as each
+// path ends and never kept, so the checkpoint, like the run, stays bounded in the paths' series.
+//
+// The file is rewritten whole from time to time (a temporary file renamed over the old one, so it
+// is always complete), and guarded by a CRC-32 of its body: a damaged file is refused.
 #include <cstdint>
-#include <cstdio>
-#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,25 +16,20 @@
 
 namespace stampede {
 
-class CheckpointWriter {
- public:
-  // Opens `path` for append (creating it with a header naming `tag` if new or if truncate).
-  CheckpointWriter(const std::string& path, const std::string& tag, bool truncate);
-  ~CheckpointWriter();
-  CheckpointWriter(const CheckpointWriter&) = delete;
-  CheckpointWriter& operator=(const CheckpointWriter&) = delete;
-  void append(const PathResult& p);  // thread-safe; flushed to the OS before returning
-
- private:
-  std::FILE* file_ = nullptr;
-  std::mutex mutex_;
-  std::string path_;
+struct CheckpointState {
+  std::vector<PathResult> paths;  // completed; series empty unless stored
+  BandSketch bands;               // over every completed path
 };
 
-// Completed paths of a checkpoint whose tag matches; empty if the file does not exist.
-// Throws InputError if the file exists but belongs to another run (tag mismatch).
-std::vector<PathResult> load_checkpoint(const std::string& path, const std::string& tag,
-                                        std::size_t n_finals, std::size_t n_events,
-                                        std::size_t n_series_values);
+// Writes the completed paths and their sketch to `path` atomically. Throws RuntimeFailure on an
+// I/O error.
+// Only the filled rows of `paths` are saved.
+void write_checkpoint(const std::string& path, const std::string& tag, const PathTable& paths, const BandSketch& bands);
+
+// The state saved in `path` if it exists. InputError if it belongs to another run (tag), is damaged
+// (checksum), or its shape does not match (finals, events, series values per stored path, sketch).
+std::optional<CheckpointState> load_checkpoint(const std::string& path, const std::string& tag, std::size_t n_finals,
+                                               std::size_t n_events, std::size_t n_series_values,
+                                               std::int64_t n_series, std::int64_t n_records);
 
 }  // namespace stampede

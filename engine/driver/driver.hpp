@@ -29,13 +29,15 @@ struct DriverOptions {
   std::string checkpoint_path;
   std::string checkpoint_tag;           // identifies the run (config hash, seed, shard); must match on resume
   bool resume = false;
+  // Saves happen at most every this many seconds, and never more often than 20 times a save's
+  // own duration (so saving stays under 5% of the run); 0 = after every path (tests, tiny runs).
   double checkpoint_interval_seconds = 2.0;
   const std::atomic<bool>* stop = nullptr;  // set by a signal handler: stop after saving a checkpoint
   std::function<void(const Progress&)> progress;  // called from worker threads, serialised
 };
 
 struct DriverResult {
-  std::vector<PathResult> paths;  // sorted by id; series kept only for id < store_paths
+  PathTable paths;  // sorted by id; series kept only for id < store_paths
   BandSketch bands;
   bool interrupted = false;
   std::int64_t paths_resumed = 0;

@@ -32,7 +32,7 @@ void require(bool ok, const char* key, const std::string& message, std::vector<D
 
 ExogenousProcesses::ExogenousProcesses(const MarketParams& params, std::int64_t dt_seconds,
                                        std::uint64_t seed, std::int64_t return_window_seconds)
-    : params_(params), dt_(dt_seconds), seed_(seed) {
+    : params_(params), dt_(dt_seconds), key_{seed, 0, 0} {
   std::vector<Diagnostic> errors;
   require(dt_ > 0, "step", "must be positive", errors);
   require(return_window_seconds >= dt_ && dt_ > 0 && return_window_seconds % dt_ == 0, "step",
@@ -96,8 +96,10 @@ ExogenousProcesses::ExogenousProcesses(const MarketParams& params, std::int64_t 
   start_path(0);
 }
 
-void ExogenousProcesses::start_path(std::uint64_t path) {
-  path_ = path;
+void ExogenousProcesses::start_path(std::uint64_t path) { start_path(rng::PathKey{key_.seed, path, 0}); }
+
+void ExogenousProcesses::start_path(const rng::PathKey& key) {
+  key_ = key;
   next_step_ = 0;
   ln_factor_ = 0.0;
   factor_ = 1.0;
@@ -118,7 +120,7 @@ void ExogenousProcesses::fire_shocks(std::int64_t step) {
     if (s.params.scheduled) {
       if (step == s.scheduled_start) s.start = step;
     } else if (s.fire_probability > 0.0) {
-      rng::Sequence draws(seed_, path_, rng::Purpose::shocks, static_cast<std::uint64_t>(step),
+      rng::Sequence draws(key_, rng::Purpose::shocks, static_cast<std::uint64_t>(step),
                           static_cast<std::uint32_t>(i));
       if (draws.uniform() < s.fire_probability) s.start = step;
     }
@@ -130,7 +132,7 @@ void ExogenousProcesses::advance(std::int64_t step, double total_supply) {
   ++next_step_;
 
   // market.md: ln M_{t+dt} = ln M_t + (μ − σ²/2)·τ + σ·√τ·Z + Σ_{j≤N} J_j
-  rng::Sequence draws(seed_, path_, rng::Purpose::market, static_cast<std::uint64_t>(step));
+  rng::Sequence draws(key_, rng::Purpose::market, static_cast<std::uint64_t>(step));
   const double z = draws.normal();
   const double z_ou = draws.normal();
   const int jumps = jump_mean_ > 0.0 ? poisson_inversion(jump_mean_, draws.uniform()) : 0;

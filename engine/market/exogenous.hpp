@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/market/params.hpp"
+#include "engine/random/stream.hpp"
 
 namespace stampede::market {
 
@@ -28,6 +29,8 @@ class ExogenousProcesses {
 
   // Resets to t = 0 for `path` (M = 1, X = 0, no shock fired); no allocation.
   void start_path(std::uint64_t path);
+  // The same for a path key (seed, path, branch): a cloned path draws from its own branch.
+  void start_path(const rng::PathKey& key);
 
   // Phase 1 of step `step` (0, 1, 2, ... in order; anything else throws RuntimeFailure).
   // `total_supply` is S at the start of the step (sizes a whale_exit at its first active step).
@@ -73,8 +76,7 @@ class ExogenousProcesses {
 
   MarketParams params_;
   std::int64_t dt_;
-  std::uint64_t seed_;
-  std::uint64_t path_ = 0;
+  rng::PathKey key_;
 
   // Per-step constants.
   double drift_;      // (μ − σ²/2)·τ

@@ -38,8 +38,14 @@ double ConstantProductPool::swap(double amount, double fee, double& reserve_in, 
   return out;
 }
 
-double ConstantProductPool::swap_token_in(double tokens) { return swap(tokens, fee_, x_, y_, fees_token_); }
-double ConstantProductPool::swap_quote_in(double quote) { return swap(quote, fee_, y_, x_, fees_quote_); }
+double ConstantProductPool::swap_token_in(double tokens) {
+  if (tokens > 0.0) fees_value_ += fee_ * tokens * spot();
+  return swap(tokens, fee_, x_, y_, fees_token_);
+}
+double ConstantProductPool::swap_quote_in(double quote) {
+  if (quote > 0.0) fees_value_ += fee_ * quote;
+  return swap(quote, fee_, y_, x_, fees_quote_);
+}
 
 double ConstantProductPool::swap_token_in(double tokens, int pieces) {
   if (pieces <= 1) return swap_token_in(tokens);

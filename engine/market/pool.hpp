@@ -41,6 +41,9 @@ class ConstantProductPool {
   // signals the caller differences these over its window.
   double fees_token() const noexcept { return fees_token_; }
   double fees_quote() const noexcept { return fees_quote_; }
+  // All fees in quote units, a token-in fee valued at the spot before its swap (kai.md lp_apr,
+  // ksn.md `fee`): the pool's fee income as the signals read it.
+  double fees_value() const noexcept { return fees_value_; }
 
   // Swaps with the fee on the input; return the output. amount <= 0 is a no-op returning 0;
   // a non-finite amount throws RuntimeFailure. Both reserves stay > 0 for any finite input.
@@ -84,6 +87,7 @@ class ConstantProductPool {
   double fee_;
   double fees_token_ = 0.0;
   double fees_quote_ = 0.0;
+  double fees_value_ = 0.0;
 };
 
 // Optimal single-sided swap amount of KS16 for an input on the side with reserve r_in.

@@ -116,7 +116,7 @@ RunData merge_runs(std::vector<RunData> parts, const std::vector<std::string>& s
   // Overlap check on (id, part) sorted by id: equal neighbours are a path held twice.
   std::vector<std::pair<std::uint64_t, std::size_t>> owner;
   for (std::size_t i = 0; i < parts.size(); ++i)
-    for (const PathResult& p : parts[i].paths) owner.emplace_back(p.id, i);
+    for (const std::uint64_t id : parts[i].paths.ids()) owner.emplace_back(id, i);
   std::sort(owner.begin(), owner.end());
   for (std::size_t k = 1; k < owner.size(); ++k)
     if (owner[k].first == owner[k - 1].first) {
@@ -157,12 +157,13 @@ RunData merge_runs(std::vector<RunData> parts, const std::vector<std::string>& s
   out.meta.wall_seconds = wall;
   out.meta.agent_steps_per_second = wall > 0.0 ? agent_steps / wall : 0.0;
 
-  out.paths.reserve(owner.size());
+  out.paths.reserve(owner.size(), out.schema.finals.size(), out.schema.events.size());
   for (RunData& p : parts) {
-    for (PathResult& r : p.paths) out.paths.push_back(std::move(r));
+    p.paths.visit([&](const PathResult& r) { out.paths.push_back(r); });
+    p.paths.clear();
     out.bands.merge(p.bands);
   }
-  std::sort(out.paths.begin(), out.paths.end(), [](const PathResult& a, const PathResult& b) { return a.id < b.id; });
+  out.paths.sort_by_id();
   return out;
 }
 

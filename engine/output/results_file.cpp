@@ -26,7 +26,6 @@ constexpr u64 kMaxChunkValues = 131072;
 
 std::size_t n_stored_values(const RunData& run) { return run.schema.series.size() * run.time.size(); }
 
-bool is_stored(const RunData& run, const PathResult& p) { return !run.schema.series.empty() && !p.series.empty(); }
 
 void check_name(const std::string& kind, const std::string& name) {
   if (name.empty() || name == "." || name.find('/') != std::string::npos)
@@ -38,14 +37,16 @@ void validate(const RunData& run) {
   for (const auto& n : run.schema.finals) check_name("final", n);
   for (const auto& n : run.schema.events) check_name("event", n);
   for (const auto& n : run.schema.series) check_name("series", n);
-  for (std::size_t i = 0; i < run.paths.size(); ++i) {
-    const PathResult& p = run.paths[i];
-    if (i > 0 && run.paths[i - 1].id >= p.id)
-      throw RuntimeFailure(fmt::format("results: paths not sorted by id (path {} after {})", p.id, run.paths[i - 1].id));
-    if (p.finals.size() != run.schema.finals.size() || p.first_step.size() != run.schema.events.size() ||
-        (!p.series.empty() && p.series.size() != n_stored_values(run)))
-      throw RuntimeFailure(fmt::format("results: path {} does not match the output schema", p.id));
-  }
+  const std::vector<std::uint64_t> ids = run.paths.ids();
+  for (std::size_t i = 1; i < ids.size(); ++i)
+    if (ids[i - 1] >= ids[i])
+      throw RuntimeFailure(fmt::format("results: paths not sorted by id (path {} after {})", ids[i], ids[i - 1]));
+  if (!run.paths.empty() &&
+      (run.paths.n_finals() != run.schema.finals.size() || run.paths.n_events() != run.schema.events.size()))
+    throw RuntimeFailure("results: the paths do not match the output schema");
+  for (const auto& [id, values] : run.paths.stored_series())
+    if (values.size() != n_stored_values(run))
+      throw RuntimeFailure(fmt::format("results: path {} does not match the output schema", id));
   if (!run.schema.series.empty() &&
       (run.bands.n_series() != static_cast<std::int64_t>(run.schema.series.size()) ||
        run.bands.n_records() != static_cast<std::int64_t>(run.time.size())))
@@ -89,37 +90,31 @@ void write_file(h5::File& f, const RunData& run) {
 
   {
     h5::Group paths = f.create_group("paths");
-    std::vector<u64> ids(n_held);
-    for (u64 i = 0; i < n_held; ++i) ids[i] = run.paths[i].id;
-    paths.write("id", std::span<const u64>(ids), {n_held});
-
+    // One column at a time: the paths' rows are on disk (PathTable), not in memory.
+    paths.write("id", std::span<const u64>(run.paths.ids()), {n_held});
     h5::Group finals = paths.create_group("final");
-    std::vector<double> col(n_held);
-    for (std::size_t k = 0; k < run.schema.finals.size(); ++k) {
-      for (u64 i = 0; i < n_held; ++i) col[i] = run.paths[i].finals[k];
-      finals.write(run.schema.finals[k], std::span<const double>(col), {n_held});
-    }
-
+    for (std::size_t k = 0; k < run.schema.finals.size(); ++k)
+      finals.write(run.schema.finals[k], std::span<const double>(run.paths.final_column(k)), {n_held});
     h5::Group events = paths.create_group("events");
-    std::vector<std::int64_t> steps(n_held);
-    for (std::size_t e = 0; e < run.schema.events.size(); ++e) {
-      for (u64 i = 0; i < n_held; ++i) steps[i] = run.paths[i].first_step[e];
-      events.create_group(run.schema.events[e]).write("first_step", std::span<const std::int64_t>(steps), {n_held});
-    }
+    for (std::size_t e = 0; e < run.schema.events.size(); ++e)
+      events.create_group(run.schema.events[e])
+          .write("first_step", std::span<const std::int64_t>(run.paths.event_column(e)), {n_held});
 
-    std::vector<const PathResult*> stored;
-    for (const PathResult& p : run.paths)
-      if (is_stored(run, p)) stored.push_back(&p);
+    // The stored paths' series, by id.
+    std::vector<const std::pair<u64, std::vector<double>>*> stored;
+    if (!run.schema.series.empty())
+      for (const auto& entry : run.paths.stored_series()) stored.push_back(&entry);
+    std::sort(stored.begin(), stored.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
     const u64 n_stored = stored.size();
     std::vector<u64> stored_ids(n_stored);
-    for (u64 i = 0; i < n_stored; ++i) stored_ids[i] = stored[i]->id;
+    for (u64 i = 0; i < n_stored; ++i) stored_ids[i] = stored[i]->first;
     paths.write("series_ids", std::span<const u64>(stored_ids), {n_stored});
     h5::Group series = paths.create_group("series");
     const h5::Storage chunked{{1, std::min<u64>(std::max<u64>(n_records, 1), kMaxChunkValues)}, 4};
     std::vector<double> block(n_stored * n_records);
     for (std::size_t s = 0; s < run.schema.series.size(); ++s) {
       for (u64 i = 0; i < n_stored; ++i)
-        std::copy_n(stored[i]->series.begin() + static_cast<std::ptrdiff_t>(s * n_records), n_records,
+        std::copy_n(stored[i]->second.begin() + static_cast<std::ptrdiff_t>(s * n_records), n_records,
                     block.begin() + static_cast<std::ptrdiff_t>(i * n_records));
       series.write(run.schema.series[s], std::span<const double>(block), {n_stored, n_records}, chunked);
     }
@@ -283,22 +278,22 @@ RunData read_file(const std::string& path, const h5::File& f) {
 
   h5::Group paths = f.open_group("paths");
   const std::vector<u64> ids = paths.read_uints("id");
-  run.paths.resize(ids.size());
-  for (std::size_t i = 0; i < ids.size(); ++i) run.paths[i].id = ids[i];
+  std::vector<PathResult> rows(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) rows[i].id = ids[i];
 
   h5::Group finals = paths.open_group("final");
   run.schema.finals = finals.children();
   for (const std::string& name : run.schema.finals) {
     const auto col = finals.read_doubles(name);
     if (col.size() != ids.size()) throw malformed("/paths/final/" + name + " length differs from /paths/id");
-    for (std::size_t i = 0; i < ids.size(); ++i) run.paths[i].finals.push_back(col[i]);
+    for (std::size_t i = 0; i < ids.size(); ++i) rows[i].finals.push_back(col[i]);
   }
   h5::Group events = paths.open_group("events");
   run.schema.events = events.children();
   for (const std::string& name : run.schema.events) {
     const auto col = events.open_group(name).read_ints("first_step");
     if (col.size() != ids.size()) throw malformed("/paths/events/" + name + "/first_step length differs from /paths/id");
-    for (std::size_t i = 0; i < ids.size(); ++i) run.paths[i].first_step.push_back(col[i]);
+    for (std::size_t i = 0; i < ids.size(); ++i) rows[i].first_step.push_back(col[i]);
   }
 
   const std::vector<u64> stored_ids = paths.read_uints("series_ids");
@@ -306,9 +301,8 @@ RunData read_file(const std::string& path, const h5::File& f) {
   run.schema.series = series.children();
   std::vector<PathResult*> stored;
   for (u64 id : stored_ids) {
-    auto it = std::lower_bound(run.paths.begin(), run.paths.end(), id,
-                               [](const PathResult& p, u64 v) { return p.id < v; });
-    if (it == run.paths.end() || it->id != id) throw malformed("/paths/series_ids names a path not in /paths/id");
+    auto it = std::lower_bound(rows.begin(), rows.end(), id, [](const PathResult& p, u64 v) { return p.id < v; });
+    if (it == rows.end() || it->id != id) throw malformed("/paths/series_ids names a path not in /paths/id");
     it->series.resize(run.schema.series.size() * n_records);
     stored.push_back(&*it);
   }
@@ -322,6 +316,8 @@ RunData read_file(const std::string& path, const h5::File& f) {
       std::copy_n(block.begin() + static_cast<std::ptrdiff_t>(i * n_records), n_records,
                   stored[i]->series.begin() + static_cast<std::ptrdiff_t>(s * n_records));
   }
+  run.paths.reserve(rows.size(), run.schema.finals.size(), run.schema.events.size());
+  for (const auto& r : rows) run.paths.push_back(r);
 
   {
     h5::Group sk = f.open_group("sketch").open_group("bands");

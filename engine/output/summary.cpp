@@ -22,8 +22,7 @@ Summary summarize(const RunData& run) {
     // An event first seen in step k is known at the end of that step, t = (k+1)·dt.
     // Each hit counts from the first record time >= known_at on (time is ascending).
     std::vector<std::int64_t> hits_by_time(n_records + 1, 0);
-    for (const PathResult& p : run.paths) {
-      const std::int64_t k = p.first_step[e];
+    for (const std::int64_t k : run.paths.event_column(e)) {
       if (k < 0) continue;
       ++ev.count;
       const double known_at = static_cast<double>(k + 1) * static_cast<double>(run.meta.dt_seconds);
@@ -39,11 +38,8 @@ Summary summarize(const RunData& run) {
     s.events.push_back(std::move(ev));
   }
 
-  std::vector<double> column(run.paths.size());
-  for (std::size_t m = 0; m < schema.finals.size(); ++m) {
-    for (std::size_t i = 0; i < run.paths.size(); ++i) column[i] = run.paths[i].finals[m];
-    s.finals.push_back(FinalSummary{schema.finals[m], describe(column)});
-  }
+  for (std::size_t m = 0; m < schema.finals.size(); ++m)
+    s.finals.push_back(FinalSummary{schema.finals[m], describe(run.paths.final_column(m))});
 
   const bool have_sketch = run.bands.n_series() == static_cast<std::int64_t>(schema.series.size()) &&
                            run.bands.n_records() == static_cast<std::int64_t>(n_records);

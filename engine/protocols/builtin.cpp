@@ -1,15 +1,14 @@
 #include "engine/protocols/builtin.hpp"
 
-#include "engine/protocols/kai/model.hpp"
-#include "engine/protocols/ksn/model.hpp"
+// The list of shipped protocols, generated from STAMPEDE_PROTOCOLS in CMakeLists.txt.
+#include "builtin_protocols.inc"
 
 namespace stampede {
 
 const ProtocolRegistry& builtin_protocols() {
   static const ProtocolRegistry registry = [] {
     ProtocolRegistry r;
-    r.add(kai::protocol());
-    r.add(ksn::protocol());
+    add_builtin_protocols(r);
     return r;
   }();
   return registry;

@@ -15,11 +15,28 @@ Words philox4x32_10(Words counter, std::array<std::uint32_t, 2> key) noexcept {
   return philox::philox4x32_10(counter, key);
 }
 
+std::array<std::uint32_t, 2> philox_key(std::uint64_t seed, std::uint64_t branch) noexcept {
+  const std::array<std::uint32_t, 2> base{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)};
+  if (branch == 0) return base;
+  constexpr std::uint32_t kBranchTag = 0x6272616eu;  // "bran"
+  const Words w = philox::philox4x32_10(
+      Words{static_cast<std::uint32_t>(branch), static_cast<std::uint32_t>(branch >> 32), kBranchTag, 0u}, base);
+  return {w[0], w[1]};
+}
+
 Stream::Stream(std::uint64_t seed, std::uint64_t path, Purpose purpose, std::uint64_t step) noexcept
-    : key_{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)},
+    : Stream(PathKey{seed, path, 0}, purpose, step) {}
+
+Stream::Stream(const PathKey& key, Purpose purpose, std::uint64_t step) noexcept
+    : key_{philox_key(key.seed, key.branch)},
       purpose_word_{static_cast<std::uint32_t>(purpose) << 24},
       step_{static_cast<std::uint32_t>(step)},
-      path_{static_cast<std::uint32_t>(path)} {}
+      path_{static_cast<std::uint32_t>(key.path)} {}
+
+double decide_uniform(const Stream& s, std::uint32_t agent) noexcept {
+  const std::uint32_t instance = 16u * (agent / 64u) + agent % 16u;
+  return u01_from_word32(s.block(instance, 0)[(agent % 64u) / 16u]);
+}
 
 Words Stream::block(std::uint32_t agent, std::uint32_t block) const noexcept {
   assert(block < (1u << 24) && "block index overflows into the purpose byte");
@@ -47,6 +64,9 @@ void Stream::uniform_floats(std::uint32_t first_agent, std::size_t n, std::uint3
 Sequence::Sequence(std::uint64_t seed, std::uint64_t path, Purpose purpose, std::uint64_t step,
                    std::uint32_t lane) noexcept
     : stream_(seed, path, purpose, step), lane_(lane) {}
+
+Sequence::Sequence(const PathKey& key, Purpose purpose, std::uint64_t step, std::uint32_t lane) noexcept
+    : stream_(key, purpose, step), lane_(lane) {}
 
 std::uint32_t Sequence::next_u32() noexcept {
   if (used_ == 4) {

@@ -29,6 +29,20 @@ enum class Purpose : std::uint32_t {
 
 using Words = std::array<std::uint32_t, 4>;
 
+// Which simulated history a draw belongs to (framework: streams keyed by what is simulated).
+// `branch` is 0 for an ordinary path; a path cloned at a step boundary continues on a new branch
+// (rare-event splitting), and a clone continued on its parent's branch reproduces the parent.
+struct PathKey {
+  std::uint64_t seed = 1;
+  std::uint64_t path = 0;
+  std::uint64_t branch = 0;
+};
+
+// The Philox key of a path key: the seed itself on branch 0 (so ordinary paths draw exactly
+// what they always drew), else Philox(seed) of (branch, a tag): a different, unrelated key per
+// branch.
+std::array<std::uint32_t, 2> philox_key(std::uint64_t seed, std::uint64_t branch) noexcept;
+
 // The bare Philox4x32-10 bijection (10 rounds), checked against Random123's known answers.
 Words philox4x32_10(Words counter, std::array<std::uint32_t, 2> key) noexcept;
 
@@ -52,6 +66,7 @@ inline float u01f_from_word(std::uint32_t w) noexcept {
 class Stream {
  public:
   Stream(std::uint64_t seed, std::uint64_t path, Purpose purpose, std::uint64_t step) noexcept;
+  Stream(const PathKey& key, Purpose purpose, std::uint64_t step) noexcept;
 
   Words block(std::uint32_t agent, std::uint32_t block) const noexcept;
   double uniform(std::uint32_t agent, std::uint32_t k = 0) const noexcept;       // k-th double
@@ -80,6 +95,7 @@ class Sequence {
  public:
   Sequence(std::uint64_t seed, std::uint64_t path, Purpose purpose, std::uint64_t step,
            std::uint32_t lane = 0) noexcept;
+  Sequence(const PathKey& key, Purpose purpose, std::uint64_t step, std::uint32_t lane = 0) noexcept;
   std::uint32_t next_u32() noexcept;
   double uniform() noexcept;  // (0, 1), two words as above
   double normal() noexcept;   // standard normal (Box-Muller on two uniforms; caches the pair)
@@ -93,5 +109,13 @@ class Sequence {
   bool has_spare_ = false;
   double spare_ = 0.0;
 };
+
+// The decision uniform of the choice rule (agents.md: one uniform per agent per step), laid out
+// so one 16-instance Philox batch serves 64 consecutive agents with no shuffling: agent i uses
+//   counter = {purpose<<24, 16·(i / 64) + i % 16, step, path},  word (i % 64) / 16,
+//   u = (word + 0.5)·2^-32, strictly inside (0, 1), exact in a double.
+// Scalar reference; the fused agent pass draws the same values with decide_uniform_group.
+double decide_uniform(const Stream& decide_stream, std::uint32_t agent) noexcept;
+inline double u01_from_word32(std::uint32_t w) noexcept { return (static_cast<double>(w) + 0.5) * 0x1.0p-32; }
 
 }  // namespace stampede::rng

@@ -15,7 +15,7 @@ TEST_CASE("sample_column: agent i's draw comes from Sequence(seed, path, agent_i
   const Distribution d = Distribution::lognormal(0.0, 0.5);
   const std::uint64_t seed = 99, path = 4;
   std::vector<double> col(300, -1.0);
-  sample_column(d, seed, path, ColumnId::sensitivity, {10, 290}, col.data());
+  sample_column(d, rng::PathKey{seed, path, 0}, ColumnId::sensitivity, {10, 290}, col.data());
   for (std::size_t i = 10; i < 290; ++i) {
     rng::Sequence q(seed, path, rng::Purpose::agent_init, ColumnId::sensitivity, static_cast<std::uint32_t>(i));
     REQUIRE(col[i] == rng::sample(d, q));
@@ -26,13 +26,13 @@ TEST_CASE("sample_column: agent i's draw comes from Sequence(seed, path, agent_i
 
   // Split independence: sampling the range in two parts gives the same column.
   std::vector<double> parts(300, -1.0);
-  sample_column(d, seed, path, ColumnId::sensitivity, {10, 100}, parts.data());
-  sample_column(d, seed, path, ColumnId::sensitivity, {100, 290}, parts.data());
+  sample_column(d, rng::PathKey{seed, path, 0}, ColumnId::sensitivity, {10, 100}, parts.data());
+  sample_column(d, rng::PathKey{seed, path, 0}, ColumnId::sensitivity, {100, 290}, parts.data());
   CHECK(parts == col);
 
   // Another column id draws other numbers for the same agents.
   std::vector<double> other(300, -1.0);
-  sample_column(d, seed, path, ColumnId::attention, {10, 290}, other.data());
+  sample_column(d, rng::PathKey{seed, path, 0}, ColumnId::attention, {10, 290}, other.data());
   std::size_t same = 0;
   for (std::size_t i = 10; i < 290; ++i) same += other[i] == col[i];
   CHECK(same == 0);
@@ -40,11 +40,11 @@ TEST_CASE("sample_column: agent i's draw comes from Sequence(seed, path, agent_i
 
 TEST_CASE("sample_column: float columns, constant and uniform distributions") {
   std::vector<float> c(64);
-  sample_column(Distribution::constant(1.0), 1, 0, ColumnId::fraction(0), {0, 64}, c.data());
+  sample_column(Distribution::constant(1.0), rng::PathKey{1, 0, 0}, ColumnId::fraction(0), {0, 64}, c.data());
   for (float v : c) CHECK(v == 1.0f);
 
   std::vector<float> u(20000);
-  sample_column(Distribution::uniform(0.05, 0.25), 1, 0, ColumnId::attention, {0, u.size()}, u.data());
+  sample_column(Distribution::uniform(0.05, 0.25), rng::PathKey{1, 0, 0}, ColumnId::attention, {0, u.size()}, u.data());
   double mean = 0.0;
   for (float v : u) {
     REQUIRE(v >= 0.05f);

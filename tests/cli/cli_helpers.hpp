@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace stampede::testing {
@@ -29,7 +30,8 @@ inline std::string read_all(int fd) {
 }
 
 // Runs the executable with `args`, capturing stdout and stderr (to files, so neither pipe fills).
-inline CliResult run_cli(const std::vector<std::string>& args) {
+inline CliResult run_cli(const std::vector<std::string>& args,
+                         const std::vector<std::pair<std::string, std::string>>& env = {}) {
   char out_name[] = "/tmp/stampede_cli_out_XXXXXX";
   char err_name[] = "/tmp/stampede_cli_err_XXXXXX";
   const int out_fd = ::mkstemp(out_name), err_fd = ::mkstemp(err_name);
@@ -37,6 +39,7 @@ inline CliResult run_cli(const std::vector<std::string>& args) {
   if (pid == 0) {
     ::dup2(out_fd, 1);
     ::dup2(err_fd, 2);
+    for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
     std::vector<char*> argv;
     std::string exe = STAMPEDE_EXE;
     argv.push_back(exe.data());
@@ -103,27 +106,23 @@ bool bitwise_equal(const std::vector<T>& a, const std::vector<T>& b) {
 }
 
 // Number of complete records in a checkpoint (engine/driver/checkpoint.cpp's format).
+// Completed paths saved in a checkpoint (engine/driver/checkpoint.hpp: magic, body length,
+// CRC-32, then the tag and the path count); 0 if it cannot be read.
 inline int checkpoint_records(const std::string& file) {
   std::ifstream in(file, std::ios::binary);
   std::vector<char> d((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::size_t pos = 8;
+  std::size_t pos = 8 + 8 + 4;
   auto get = [&](std::uint64_t& v) {
     if (pos + 8 > d.size()) return false;
     std::memcpy(&v, d.data() + pos, 8);
     pos += 8;
     return true;
   };
-  std::uint64_t tag_len = 0;
+  std::uint64_t tag_len = 0, count = 0;
   if (!get(tag_len)) return 0;
   pos += tag_len;
-  int n = 0;
-  for (;;) {
-    std::uint64_t len = 0, sum = 0;
-    if (!get(len) || !get(sum) || pos + len > d.size()) break;
-    pos += len;
-    ++n;
-  }
-  return n;
+  if (!get(count)) return 0;
+  return static_cast<int>(count);
 }
 
 }  // namespace stampede::testing

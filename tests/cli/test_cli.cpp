@@ -109,7 +109,8 @@ TEST_CASE("a run killed midway and resumed equals the uninterrupted run") {
   TempDir dir("resume");
   const std::string cfg = source_path("configs/kai-smoke.yaml");
   const auto whole = dir.path("whole.h5"), killed = dir.path("killed.h5");
-  const std::vector<std::string> common = {"--paths", "8", "--threads", "1", "--quiet", "--set", "agents.count=4000"};
+  const std::vector<std::string> common = {"--paths", "8", "--threads", "1", "--quiet", "--set", "agents.count=40000",
+                                           "--checkpoint-every", "0"};
   auto args = std::vector<std::string>{"run", cfg, "-o", whole};
   args.insert(args.end(), common.begin(), common.end());
   REQUIRE(run_cli(args).status == 0);
@@ -140,7 +141,7 @@ TEST_CASE("SIGINT leaves no result file and exits 130") {
   TempDir dir("sigint");
   const auto out = dir.path("int.h5");
   const pid_t pid = spawn_cli({"run", source_path("configs/kai-smoke.yaml"), "-o", out, "--paths", "64", "--threads", "1",
-                               "--quiet", "--set", "agents.count=4000"});
+                               "--quiet", "--set", "agents.count=40000"});
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
   ::kill(pid, SIGINT);
   int status = 0;
@@ -175,14 +176,22 @@ TEST_CASE("validate, list and argument errors") {
 TEST_CASE("a run that cannot fit in memory is refused before allocating") {
   TempDir dir("mem");
   const auto out = dir.path("huge.h5");
+  // 10^8 agents need about 10 GiB a path: more than this job's 4 GiB (whatever the machine has).
+  const std::vector<std::pair<std::string, std::string>> limit = {{"STAMPEDE_MEMORY_LIMIT", "4G"}};
   const auto r = run_cli({"run", source_path("configs/kai-smoke.yaml"), "-o", out, "--set", "agents.count=100000000",
-                          "--threads", "8", "--paths", "8"});
+                          "--threads", "8", "--paths", "8"},
+                         limit);
   CHECK(r.status == 2);
   CHECK(r.err.find("agents.count") != std::string::npos);
   CHECK_FALSE(fs::exists(out));
   // validate prints the estimate for the same --paths / --threads and agrees with run.
   const auto v = run_cli({"validate", source_path("configs/kai-smoke.yaml"), "--set", "agents.count=100000000",
-                          "--threads", "8", "--paths", "8"});
+                          "--threads", "8", "--paths", "8"},
+                         limit);
+  // A malformed limit is bad input naming the variable.
+  const auto bad = run_cli({"validate", source_path("configs/kai-smoke.yaml")}, {{"STAMPEDE_MEMORY_LIMIT", "lots"}});
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("STAMPEDE_MEMORY_LIMIT") != std::string::npos);
   CHECK(v.status == r.status);
   CHECK(v.out.find("memory: 100000000 agents x ") != std::string::npos);
   CHECK(v.err.find("agents.count") != std::string::npos);

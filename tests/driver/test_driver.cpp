@@ -92,7 +92,7 @@ TEST_CASE("shards 1/2 and 2/2 together equal the unsharded run") {
     DriverOptions o = all_paths(0, 1);
     for (auto p = s.first_path(n); p < s.end_path(n); ++p) o.path_ids.push_back(p);
     auto part = run_paths(model, shape, o);
-    for (auto& p : part.paths) merged.paths.push_back(std::move(p));
+    for (const auto& p : part.paths) merged.paths.push_back(p);
     merged.bands.merge(part.bands);
   }
   require_identical(whole, merged);
@@ -121,12 +121,30 @@ TEST_CASE("a run interrupted midway and resumed equals the uninterrupted run") {
   CHECK(seen >= 5);
   CHECK(partial.paths.size() < 16);
 
-  // Simulate a kill during a write: append a torn record to the checkpoint.
+  // A kill during a write leaves the half-written temporary file, never a half-written checkpoint
+  // (the new one is renamed over the old one): the temporary file is ignored.
   {
-    std::FILE* f = std::fopen(ckpt.c_str(), "ab");
+    std::FILE* f = std::fopen((ckpt + ".tmp").c_str(), "wb");
     const unsigned char junk[5] = {0xff, 0x01, 0x00, 0x00, 0x00};
     std::fwrite(junk, 1, sizeof junk, f);
     std::fclose(f);
+  }
+  // One flipped byte anywhere in a checkpoint is caught by its CRC-32 and refused.
+  {
+    const std::string damaged = ckpt + ".damaged";
+    std::filesystem::copy_file(ckpt, damaged, std::filesystem::copy_options::overwrite_existing);
+    std::FILE* f = std::fopen(damaged.c_str(), "r+b");
+    std::fseek(f, static_cast<long>(std::filesystem::file_size(damaged) / 2), SEEK_SET);
+    const int c = std::fgetc(f);
+    std::fseek(f, -1, SEEK_CUR);
+    std::fputc(c ^ 0x10, f);
+    std::fclose(f);
+    const auto n_values = model.schema().series.size() * static_cast<std::size_t>(shape.n_records());
+    CHECK_THROWS_WITH_AS(load_checkpoint(damaged, "test-run", model.schema().finals.size(), model.schema().events.size(),
+                                         n_values, static_cast<std::int64_t>(model.schema().series.size()),
+                                         shape.n_records()),
+                         doctest::Contains("damaged"), InputError);
+    std::filesystem::remove(damaged);
   }
   DriverOptions second = all_paths(16, 2);
   second.checkpoint_path = ckpt;

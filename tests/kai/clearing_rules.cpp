@@ -1,17 +1,19 @@
-// Clearing on totals: K16 redemption, K17/K21 liquidity, K18 arbitrage, K19 bond purchase.
+// Clearing on totals: K16 redemption, K17/K21 liquidity (the pool's add/remove), K18 arbitrage,
+// K19 bond purchase.
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <random>
 
+#include "engine/market/pool.hpp"
 #include "engine/protocols/kai/arbitrage.hpp"
 #include "engine/protocols/kai/bond.hpp"
-#include "engine/protocols/kai/liquidity.hpp"
 #include "engine/protocols/kai/redemption.hpp"
 #include "engine/protocols/kai/round.hpp"
 #include "kai/kai_fixtures.hpp"
 
 using namespace stampede::kai;
+namespace market = stampede::market;
 using doctest::Approx;
 using kai_test::kExact;
 using kai_test::make_state;
@@ -91,83 +93,124 @@ TEST_CASE("K16 the [0.995, 1) band redeems at the penalty rate") {
 TEST_CASE("K21 LP add fills per side at the current price") {
   // p = 2: x = 1e6 KAI, y = 2e6 KUSDT. Intents ΣΔy = 1000 KUSDT, ΣΔx = 400 KAI → the KAI side binds.
   const double x = 1e6, y = 2e6, L = std::sqrt(2e12);
-  const LpAdd a = plan_lp_add(x, y, L, 1000.0, 400.0);
-  CHECK(a.dy == Approx(800.0).epsilon(kExact));
-  CHECK(a.dx == Approx(400.0).epsilon(kExact));
+  auto pool = kai_test::make_pool(x, y);
+  REQUIRE(pool.shares() == Approx(L).epsilon(kExact));
+  const double dy_intent = 1000.0, dx_intent = 400.0;
+  const market::LiquidityAdded a = pool.add_liquidity(dx_intent, dy_intent);
+  CHECK(a.quote == Approx(800.0).epsilon(kExact));
+  CHECK(a.token == Approx(400.0).epsilon(kExact));
   CHECK(a.shares == Approx(L * 800.0 / 2e6).epsilon(kExact));
-  CHECK(a.fill_kusdt == Approx(0.8).epsilon(kExact));
-  CHECK(a.fill_kai == Approx(1.0).epsilon(kExact));
-  CHECK(a.share_per_kusdt * 1000.0 == Approx(a.shares).epsilon(kExact));
-  // KUSDT side binds.
-  const LpAdd b = plan_lp_add(x, y, L, 100.0, 400.0);
-  CHECK(b.dy == 100.0);
-  CHECK(b.dx == Approx(50.0).epsilon(kExact));
-  CHECK(b.fill_kai == Approx(0.125).epsilon(kExact));
+  // The per-side fill ratios each agent's intent is scaled by (KaiPath::clear).
+  const double fill_kusdt = a.quote / dy_intent, fill_kai = a.token / dx_intent;
+  const double share_per_kusdt = a.shares / dy_intent;
+  CHECK(fill_kusdt == Approx(0.8).epsilon(kExact));
+  CHECK(fill_kai == Approx(1.0).epsilon(kExact));
+  CHECK(share_per_kusdt * 1000.0 == Approx(a.shares).epsilon(kExact));
   // The add keeps the price and the value per share.
-  auto s = make_state(1e7);
-  s.x = x;
-  s.y = y;
-  s.L = L;
-  apply_lp_add(s, a);
-  CHECK(s.y / s.x == Approx(2.0).epsilon(kExact));
-  CHECK(s.y / s.L == Approx(y / L).epsilon(kExact));
-  CHECK(plan_lp_add(x, y, L, 0.0, 400.0).shares == 0.0);
+  CHECK(pool.spot() == Approx(2.0).epsilon(kExact));
+  CHECK(pool.quote_reserve() / pool.shares() == Approx(y / L).epsilon(kExact));
+  CHECK(pool.token_reserve() == Approx(x + 400.0).epsilon(kExact));
+  CHECK(pool.quote_reserve() == Approx(y + 800.0).epsilon(kExact));
+  // KUSDT side binds.
+  auto q = kai_test::make_pool(x, y);
+  const market::LiquidityAdded b = q.add_liquidity(400.0, 100.0);
+  CHECK(b.quote == 100.0);
+  CHECK(b.token == Approx(50.0).epsilon(kExact));
+  CHECK(b.token / 400.0 == Approx(0.125).epsilon(kExact));
+  // Nothing on one side: nothing added.
+  auto e = kai_test::make_pool(x, y);
+  CHECK(e.add_liquidity(400.0, 0.0).shares == 0.0);
+  CHECK(e.shares() == Approx(L).epsilon(kExact));
 }
 
 TEST_CASE("K17 LP removal takes reserves pro rata") {
-  const LpRemove r = plan_lp_remove(1e6, 2e6, 4e5, 1e5);  // a quarter of the shares
-  CHECK(r.dx == Approx(2.5e5).epsilon(kExact));
-  CHECK(r.dy == Approx(5e5).epsilon(kExact));
-  CHECK(plan_lp_remove(1e6, 2e6, 4e5, 5e5).shares == 4e5);  // capped at L
+  auto pool = kai_test::make_pool(1e6, 2e6);
+  const double L = pool.shares();
+  const market::LiquidityRemoved r = pool.remove_liquidity(L / 4, L / 4);  // a quarter of the shares
+  CHECK(r.shares == L / 4);
+  CHECK(r.token == Approx(2.5e5).epsilon(kExact));
+  CHECK(r.quote == Approx(5e5).epsilon(kExact));
+  CHECK(pool.shares() == Approx(0.75 * L).epsilon(kExact));
+  CHECK(pool.spot() == Approx(2.0).epsilon(kExact));  // pro rata: the price does not move
+  // Capped at the shares held.
+  auto held = kai_test::make_pool(1e6, 2e6);
+  CHECK(held.remove_liquidity(L / 2, L / 4).shares == L / 4);
+  // Capped at L less the pool's locked residue (1e-12·L0): the reserves stay positive.
+  auto all = kai_test::make_pool(1e6, 2e6);
+  const market::LiquidityRemoved w = all.remove_liquidity(2 * L, 2 * L);
+  CHECK(w.shares == Approx(L).epsilon(kExact));
+  CHECK(w.shares < L);
+  CHECK(all.shares() == Approx(market::ConstantProductPool::kLockedShareFraction * L).epsilon(1e-6));
+  CHECK(all.token_reserve() > 0.0);
+  CHECK(all.quote_reserve() > 0.0);
 }
 
 TEST_CASE("K18 arbitrage moves the price to the band edge within the stated overshoot") {
-  const double fee = 0.003, peg = 1.0, band = 0.005;
+  const double fee = KaiParams{}.pool.fee, peg = 1.0, band = 0.005;
+  REQUIRE(fee == 0.003);
   SUBCASE("below the band: buys KAI with KUSDT") {
     const double x = 3.2e6, y = 2.8e6;  // p = 0.875
-    const ArbTrade t = plan_arbitrage(x, y, fee, 0.0, 1e6, peg, band);
+    auto pool = kai_test::make_pool(x, y);
+    double arb_kai = 0.0, arb_kusdt = 1e6;
+    const ArbTrade t = arbitrage(pool, arb_kai, arb_kusdt, peg, band);
     REQUIRE(t.kind == ArbKind::buy_kai);
     const double p_star = peg - band;
     const double d = t.amount_in;
     CHECK(d * (1 - fee) == Approx(std::sqrt(x * y * p_star) - y).epsilon(1e-9));
     CHECK(t.amount_out == Approx(d * (1 - fee) * x / (y + d * (1 - fee))).epsilon(kExact));
     const double p_after = (y + d) / (x - t.amount_out);
+    CHECK(pool.spot() == Approx(p_after).epsilon(kExact));
     const double overshoot = 1 + fee * d / (y + d * (1 - fee));  // K18's stated factor
     CHECK(p_after >= p_star * (1 - 1e-12));
     CHECK(p_after == Approx(p_star * overshoot).epsilon(1e-10));
     CHECK(p_after <= peg + band);
+    CHECK(arb_kusdt == Approx(1e6 - d).epsilon(kExact));
+    CHECK(arb_kai == t.amount_out);
   }
   SUBCASE("above the band: sells KAI for KUSDT") {
     const double x = 2.7e6, y = 3.3e6;
-    const ArbTrade t = plan_arbitrage(x, y, fee, 1e6, 0.0, peg, band);
+    auto pool = kai_test::make_pool(x, y);
+    double arb_kai = 1e6, arb_kusdt = 0.0;
+    const ArbTrade t = arbitrage(pool, arb_kai, arb_kusdt, peg, band);
     REQUIRE(t.kind == ArbKind::sell_kai);
     const double p_star = peg + band;
     const double q = t.amount_in;
     const double x_star = std::sqrt(x * y / p_star);
     CHECK(q * (1 - fee) == Approx(x_star - x).epsilon(1e-9));
     const double p_after = (y - t.amount_out) / (x + q);
+    CHECK(pool.spot() == Approx(p_after).epsilon(kExact));
     CHECK(p_after <= p_star * (1 + 1e-12));
     CHECK(p_after == Approx(p_star / (1 + q * fee / x_star)).epsilon(1e-10));
+    CHECK(arb_kai == Approx(1e6 - q).epsilon(kExact));
+    CHECK(arb_kusdt == t.amount_out);
   }
   SUBCASE("capital-limited: spends exactly the stock and stops short of the band") {
     const double x = 3.2e6, y = 2.8e6;
     auto s = make_state(1e7);
-    s.x = x;
-    s.y = y;
+    s.pool = kai_test::make_pool(x, y);
     s.arb_kusdt = 5e4;
     s.arb_kai = 0.0;
-    const ArbTrade t = plan_arbitrage(s.x, s.y, fee, s.arb_kai, s.arb_kusdt, peg, band);
+    const ArbTrade t = arbitrage(s.pool, s.arb_kai, s.arb_kusdt, peg, band);
     CHECK(t.amount_in == 5e4);
-    apply_arbitrage(s, t);
     CHECK(s.arb_kusdt == 0.0);
     CHECK(s.arb_kai == Approx(t.amount_out).epsilon(kExact));
-    CHECK(s.y / s.x < peg - band);
-    CHECK(s.x * s.y >= x * y);  // fees stay in the pool
+    CHECK(s.pool.spot() < peg - band);
+    CHECK(s.pool.k() >= x * y);  // fees stay in the pool
   }
   SUBCASE("inside the band or without stock: no trade") {
-    CHECK(plan_arbitrage(3e6, 3.01e6, fee, 1e6, 1e6, peg, band).kind == ArbKind::none);
-    CHECK(plan_arbitrage(3.2e6, 2.8e6, fee, 1e6, 0.0, peg, band).kind == ArbKind::none);
-    CHECK(plan_arbitrage(2.7e6, 3.3e6, fee, 0.0, 1e6, peg, band).kind == ArbKind::none);
+    const auto none = [&](double x, double y, double ak, double au) {
+      auto pool = kai_test::make_pool(x, y);
+      double a = ak, b = au;
+      const ArbTrade t = arbitrage(pool, a, b, peg, band);
+      CHECK(a == ak);  // stocks and reserves untouched
+      CHECK(b == au);
+      CHECK(pool.token_reserve() == x);
+      CHECK(pool.quote_reserve() == y);
+      return t.kind == ArbKind::none;
+    };
+    CHECK(none(3e6, 3.01e6, 1e6, 1e6));
+    CHECK(none(3.2e6, 2.8e6, 1e6, 0.0));
+    CHECK(none(2.7e6, 3.3e6, 0.0, 1e6));
   }
   SUBCASE("random pools: never spends more than the stocks") {
     std::mt19937_64 gen(11);
@@ -175,10 +218,14 @@ TEST_CASE("K18 arbitrage moves the price to the band edge within the stated over
     for (int i = 0; i < 1000; ++i) {
       const double x = 1e6 + 5e6 * u(gen), y = 1e6 + 5e6 * u(gen);
       const double ak = 1e6 * u(gen), au = 1e6 * u(gen);
-      const ArbTrade t = plan_arbitrage(x, y, fee, ak, au, peg, band);
+      auto pool = kai_test::make_pool(x, y);
+      double a = ak, b = au;
+      const ArbTrade t = arbitrage(pool, a, b, peg, band);
       if (t.kind == ArbKind::buy_kai) CHECK(t.amount_in <= au);
       if (t.kind == ArbKind::sell_kai) CHECK(t.amount_in <= ak);
       CHECK(t.amount_in >= 0.0);
+      CHECK(a >= 0.0);
+      CHECK(b >= 0.0);
     }
   }
 }

@@ -3,13 +3,16 @@
 
 #include <cmath>
 
+#include "engine/core/trailing_window.hpp"
+#include "engine/market/twap.hpp"
 #include "engine/protocols/kai/risk_events.hpp"
-#include "engine/protocols/kai/round_twap.hpp"
 #include "engine/protocols/kai/signals.hpp"
-#include "engine/protocols/kai/trailing_window.hpp"
 #include "kai/kai_fixtures.hpp"
 
 using namespace stampede::kai;
+using stampede::TrailingWindow;
+using stampede::window_steps;
+using stampede::market::TwapOracle;
 using doctest::Approx;
 using kai_test::kExact;
 using kai_test::make_state;
@@ -93,13 +96,18 @@ TEST_CASE("trackers: min_twap, hours_below_099, max debt ratio, first debt_cap_h
 }
 
 TEST_CASE("TWAP window: expected price mid-round and a one-step window") {
-  RoundTwap t;
-  t.accumulate(1.0, 1800.0);
-  CHECK(t.expected() == 1.0);
-  t.accumulate(0.9, 1800.0);
-  CHECK(t.close(3600.0) == Approx(0.95).epsilon(kExact));
-  t.accumulate(0.98, 3600.0);  // step = round: one sample
-  CHECK(t.close(3600.0) == 0.98);
+  // kai.md §7: the reference TWAP is the last closed window (KaiPath::round_event reads it from
+  // the oracle); the live "expected price" is the TWAP since the round start.
+  TwapOracle t(1800, 3600, 1.0);
+  t.accumulate(1.0);
+  CHECK(t.twap_since(0) == 1.0);
+  t.accumulate(0.9);
+  CHECK(t.twap_last_closed(3600) == Approx(0.95).epsilon(kExact));
+  TwapOracle one(3600, 3600, 1.0);  // step = round: one sample
+  one.accumulate(0.98);
+  CHECK(one.twap_last_closed(3600) == 0.98);
+  one.accumulate(0.96);
+  CHECK(one.twap_last_closed(3600) == 0.96);
 }
 
 TEST_CASE("signals: mom and vol from the price history") {

@@ -150,25 +150,28 @@ TEST_CASE("K14 buyback intent: sell above 1.05, buy below 0.99, only with its pr
 TEST_CASE("K14 executed buy burns the KAI bought; a sale moves bb_kai to KUSDT") {
   const KaiParams p;
   auto s = make_state(1e7);
-  s.x = 2e6;
-  s.y = 1.8e6;
+  s.pool = kai_test::make_pool(2e6, 1.8e6);
   s.bb_kusdt = 5e5;
-  const SwapFill f = execute_buyback(s, {BuybackKind::buy_kai, 10'000.0}, p.pool.fee);
+  const double fees0 = s.pool.fees_value();
+  const SwapFill f = execute_buyback(s, {BuybackKind::buy_kai, 10'000.0});
   const double expected_out = 10'000.0 * 0.997 * 2e6 / (1.8e6 + 10'000.0 * 0.997);  // market.md
+  CHECK(p.pool.fee == 0.003);
+  CHECK(f.amount_in == 10'000.0);
   CHECK(f.amount_out == Approx(expected_out).epsilon(kExact));
   CHECK(s.S == Approx(1e7 - expected_out).epsilon(kExact));
   CHECK(s.ledger.burned_in(BurnChannel::bb_burn) == Approx(expected_out).epsilon(kExact));
   CHECK(s.bb_kusdt == 490'000.0);
-  CHECK(s.x == Approx(2e6 - expected_out).epsilon(kExact));
-  CHECK(s.y == 1.81e6);
-  CHECK(f.fee_kusdt == Approx(30.0).epsilon(kExact));
+  CHECK(s.pool.token_reserve() == Approx(2e6 - expected_out).epsilon(kExact));
+  CHECK(s.pool.quote_reserve() == 1.81e6);
+  CHECK(s.pool.fees_value() - fees0 == Approx(30.0).epsilon(kExact));  // the fee stays in the pool
 
   s.bb_kai = 4'000.0;
-  const double S1 = s.S, x1 = s.x, y1 = s.y;
-  const SwapFill g = execute_buyback(s, {BuybackKind::sell_kai, 10'000.0}, p.pool.fee);
+  const double S1 = s.S, x1 = s.pool.token_reserve(), y1 = s.pool.quote_reserve(), bb_kusdt1 = s.bb_kusdt;
+  const SwapFill g = execute_buyback(s, {BuybackKind::sell_kai, 10'000.0});
   CHECK(g.amount_in == 4'000.0);  // capped by holdings
   CHECK(g.amount_out == Approx(4'000.0 * 0.997 * y1 / (x1 + 4'000.0 * 0.997)).epsilon(kExact));
   CHECK(s.bb_kai == 0.0);
+  CHECK(s.bb_kusdt == Approx(bb_kusdt1 + g.amount_out).epsilon(kExact));
   CHECK(s.S == S1);
 }
 
@@ -176,11 +179,11 @@ TEST_CASE("§3 initial state at the defaults: ext_kai = 3.5e6, L_0 = 3e6, cap_ti
   const KaiParams p;
   const KaiState s = initial_state(p);
   CHECK(s.ext_kai == 3.5e6);  // 1e7 − 3e6 − 3e6 − 5e5 (kai.md §3)
-  CHECK(s.L == 3e6);
+  CHECK(s.pool.shares() == 3e6);
   CHECK(s.L_out == 1.5e6);
   CHECK(s.cap_tier == 0.005);
   CHECK(s.twap_r == 1.0);
   CHECK(s.C() == 1e7);
   // The KAI identity of §9 holds at t = 0 with the agents' 3e6.
-  CHECK(p.initial.agent_kai + s.x + s.A + s.board_unclaimed + s.team_kai + s.bb_kai + s.ext_kai + s.arb_kai == s.S);
+  CHECK(p.initial.agent_kai + s.pool.token_reserve() + s.A + s.board_unclaimed + s.team_kai + s.bb_kai + s.ext_kai + s.arb_kai == s.S);
 }

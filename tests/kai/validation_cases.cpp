@@ -4,12 +4,12 @@
 
 #include <array>
 
+#include "engine/market/twap.hpp"
 #include "engine/protocols/kai/bkai_lp.hpp"
 #include "engine/protocols/kai/bond.hpp"
 #include "engine/protocols/kai/redemption.hpp"
 #include "engine/protocols/kai/risk_events.hpp"
 #include "engine/protocols/kai/round.hpp"
-#include "engine/protocols/kai/round_twap.hpp"
 #include "engine/protocols/kai/tiers.hpp"
 #include "kai/kai_fixtures.hpp"
 
@@ -227,9 +227,10 @@ TEST_CASE("kai.md §10.9 expansion threshold and the 15-minute TWAP") {
     CHECK(run_round(s, p, 0.99499, 0, kNoTrade).phase == Phase::contraction);
     CHECK(s.contraction_left == Approx(0.03 * 1e7).epsilon(kExact));
   }
-  RoundTwap twap;
-  for (double price : {1.00, 0.98, 0.96, 0.94}) twap.accumulate(price, 900.0);
-  CHECK(twap.close(3600.0) == Approx(0.97).epsilon(kExact));
+  // dt = 15m, hourly round: the round's TWAP is the oracle's window just closed (KaiPath::round_event).
+  stampede::market::TwapOracle twap(900, 3600, 1.0);
+  for (double price : {1.00, 0.98, 0.96, 0.94}) twap.accumulate(price);
+  CHECK(twap.twap_last_closed(3600) == Approx(0.97).epsilon(kExact));
 }
 
 TEST_CASE("kai.md §10.10 depeg after 24 consecutive rounds below 0.95") {

@@ -5,12 +5,12 @@
 #include <cmath>
 #include <random>
 
+#include "engine/market/pool.hpp"
 #include "engine/protocols/ksn/bond_debt.hpp"
 #include "engine/protocols/ksn/bond_issue.hpp"
 #include "engine/protocols/ksn/bond_quote.hpp"
 #include "engine/protocols/ksn/state.hpp"
 #include "engine/protocols/ksn/treasury.hpp"
-#include "engine/protocols/ksn/zap.hpp"
 #include "tests/ksn/digits.hpp"
 
 using namespace stampede::ksn;
@@ -41,7 +41,7 @@ TEST_CASE("ksn case 5: bond price with DR = 1% and a 9450 USDC reserve bond") {
 
 TEST_CASE("ksn case 5: KS15 valuation of 0.1% of L on the initial pool") {
   const KsnState s = make_initial_state(KsnParams{}, 3600);
-  const BondValue v = lp_bond_value(0.001 * s.pool.L, s.pool, 1.0);
+  const BondValue v = lp_bond_value(0.001 * s.pool.shares(), s.pool, 1.0);
   check_digits(v.market, 20000.0, 0);
   check_digits(v.rfv, 6324.555, 3);
   check_digits(v.market / 9.45, 2116.402, 3);
@@ -112,15 +112,19 @@ TEST_CASE("ksn KS18: overlapping vintages decay independently and the ring slot 
 
 TEST_CASE("ksn case 6: zap 10000 USDC into the initial pool and the LP bond it buys") {
   KsnState s = make_initial_state(KsnParams{}, 3600);
-  const Pool before = s.pool;
-  const ZapResult z = zap_quote(s.pool, 10000.0);
-  check_digits(z.usdc_swapped, 5006.260017, 6);
-  check_digits(z.ksn_out, 498.875123, 6);
-  check_digits(z.lp_minted, 1578.369066, 6);
+  const stampede::market::ConstantProductPool before = s.pool;
+  stampede::market::ConstantProductPool pool = s.pool;  // the zap alone, on a copy
+  const stampede::market::Zap z = pool.zap_quote(10000.0);
+  check_digits(z.swapped, 5006.260017, 6);
+  check_digits(z.bought, 498.875123, 6);
+  check_digits(z.added.shares, 1578.369066, 6);
   // The added pair has the post-swap pool ratio, so both sides mint the same shares.
-  const double x1 = before.x - z.ksn_out, y1 = before.y + z.usdc_swapped;
-  CHECK(z.usdc_added / z.ksn_out == doctest::Approx(y1 / x1).epsilon(1e-12));
-  CHECK(z.ksn_out * before.L / x1 == doctest::Approx(z.usdc_added * before.L / y1).epsilon(1e-12));
+  const double x1 = before.token_reserve() - z.bought, y1 = before.quote_reserve() + z.swapped;
+  CHECK(z.added.quote / z.bought == doctest::Approx(y1 / x1).epsilon(1e-12));
+  CHECK(z.bought * before.shares() / x1 == doctest::Approx(z.added.quote * before.shares() / y1).epsilon(1e-12));
+  // What is added is the whole input: the KSN bought goes back in, the USDC not swapped with it.
+  CHECK(z.added.token == doctest::Approx(z.bought).epsilon(1e-12));
+  CHECK(z.added.quote == doctest::Approx(10000.0 - z.swapped).epsilon(1e-12));
 
   const KsnBondParams bond;
   const double T_lp0 = s.T_lp;
@@ -132,8 +136,9 @@ TEST_CASE("ksn case 6: zap 10000 USDC into the initial pool and the LP bond it b
   check_digits(10000.0 / 9.45, 1058.20106, 5);
   CHECK(issue.payout < 10000.0 / 9.45);
   CHECK(s.T_lp == doctest::Approx(T_lp0 + 1578.369066));
-  CHECK(s.pool.x == before.x);
-  CHECK(s.pool.y == doctest::Approx(before.y + 10000.0));
+  CHECK(s.pool.token_reserve() == before.token_reserve());  // the KSN bought goes back in
+  CHECK(s.pool.quote_reserve() == doctest::Approx(before.quote_reserve() + 10000.0));
+  CHECK(s.pool.shares() == doctest::Approx(before.shares() + 1578.369066));
   CHECK(s.T_usdc == 8000000.0);  // an LP bond does not add USDC reserves
 }
 
@@ -143,7 +148,11 @@ TEST_CASE("ksn invariant 6: p_b >= p_min, payout_i <= pi_max·S, D <= D_max·S a
   const KsnBondParams bond;
   for (int k = 0; k < 500; ++k) {
     KsnState s = make_initial_state(KsnParams{}, 3600);
-    s.pool.y *= 0.05 + 2.0 * u01(gen);  // spot 0.5 … 20.5
+    // Spot 0.5 … 20.5; the treasury keeps its share of the (recreated) pool's L.
+    const double L_before = s.pool.shares();
+    s.pool = stampede::market::ConstantProductPool(s.pool.token_reserve(), s.pool.quote_reserve() * (0.05 + 2.0 * u01(gen)),
+                                                   s.pool.fee());
+    s.T_lp *= s.pool.shares() / L_before;
     const double S = s.S;
     const double D = bond.max_debt * S * 1.2 * u01(gen);  // sometimes above the cap
     const double twap = 0.5 + 20.0 * u01(gen);

@@ -6,6 +6,7 @@
 #include <random>
 #include <vector>
 
+#include "engine/market/pool.hpp"
 #include "engine/protocols/ksn/observers.hpp"
 #include "engine/protocols/ksn/potp.hpp"
 #include "engine/protocols/ksn/rebase.hpp"
@@ -42,10 +43,10 @@ Case8Result run_case8(FundingMode mode, int rebases) {
   const RebasePolicy policy(p.policy, p.rebase, p.potp);
 
   KsnState s;
-  s.pool = {1.0, 1.0, 1.0, 0.003};
+  s.pool = stampede::market::ConstantProductPool(1.0, 1.0, 0.003);  // L = 1
   s.DCP = 20000.0;
   double stake = 3000000.0;
-  s.S = stake + s.DCP + s.pool.x;
+  s.S = stake + s.DCP + s.pool.token_reserve();
   s.T_usdc = s.S + 5000.0;
   REQUIRE(value_treasury(s, p.treasury, stake).excess == 5000.0);
 

@@ -30,7 +30,7 @@ TEST_CASE("ksn planned rebase: inputs from the state and histories, budget from 
   // 12 flat hours: v = 0; TVL unchanged: g_TVL = 0 → x = −1 + 0.75 = −0.25.
   SpotVolatility vol(168, s.pool.spot());
   for (int k = 0; k < 12; ++k) vol.push(s.pool.spot());
-  TvlGrowth tvl(14, s.pool.spot() * Q + 2.0 * s.pool.y);
+  TvlGrowth tvl(14, s.pool.spot() * Q + 2.0 * s.pool.quote_reserve());
   const double dcp0 = s.DCP, S0 = s.S;
   const RebaseOutcome out = plan_rebase_step(s, p, policy, vol, tvl, 3600, Q, W);
   CHECK(out.inputs.v == 0.0);

@@ -15,7 +15,7 @@ TEST_CASE("ksn case 7: initial state RFV, E, MV, S_circ, B, sigma_s, staked frac
   const KsnParams p;
   const KsnState s = make_initial_state(p, 3600);
   CHECK(s.S == 9000000.0);
-  check_digits(s.pool.L, 3162277.66, 2);
+  check_digits(s.pool.shares(), 3162277.66, 2);
   const TreasuryValuation v = value_treasury(s, p.treasury, p.initial.staked);
   check_digits(v.rfv, 11162277.66, 2);
   check_digits(v.excess, 2162277.66, 2);
@@ -35,14 +35,14 @@ TEST_CASE("ksn KS1-KS2 certificates: haircut in RFV only, price follows the mark
   KsnParams p;
   KsnState s = make_initial_state(p, 3600);
   const TreasuryValuation base = value_treasury(s, p.treasury, 0.0);
-  s.C = 1000.0;
+  s.cert_units = 1000.0;
   s.p_c = certificate_price(1.0, 0.5, 2.0);  // (M/M0)^β = 0.25
   CHECK(s.p_c == doctest::Approx(0.25));
   const TreasuryValuation v = value_treasury(s, p.treasury, 0.0);
   CHECK(v.rfv - base.rfv == doctest::Approx(0.5 * 250.0));  // (1 − h)·C·p_c, h = 0.5
   CHECK(v.mv - base.mv == doctest::Approx(250.0));
   // A USDC depeg lowers RFV through q_usd: E < 0 once the USD value of reserves is below S.
-  s.C = 0.0;
+  s.cert_units = 0.0;
   s.q_usd = 0.7;
   const TreasuryValuation d = value_treasury(s, p.treasury, 0.0);
   CHECK(d.rfv == doctest::Approx(0.7 * 11162277.66).epsilon(1e-9));

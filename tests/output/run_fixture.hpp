@@ -102,7 +102,7 @@ inline bool same_bits(const std::vector<double>& a, const std::vector<double>& b
   return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
 }
 
-inline bool same_paths(const std::vector<stampede::PathResult>& a, const std::vector<stampede::PathResult>& b) {
+inline bool same_paths(const stampede::PathTable& a, const stampede::PathTable& b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
     if (a[i].id != b[i].id || !same_bits(a[i].finals, b[i].finals) || a[i].first_step != b[i].first_step ||

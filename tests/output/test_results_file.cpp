@@ -80,7 +80,7 @@ TEST_CASE("results: a failed write leaves no partial file and throws RuntimeFail
 
   // A run that breaks the schema is refused before a file is created.
   RunData bad = fixture::run(fixture::range(0, 3), 3, "all");
-  bad.paths[1].finals.pop_back();
+  bad.schema.finals.push_back("one_too_many");  // the paths hold one final fewer than the schema names
   CHECK_THROWS_AS(write_results(tmp.file("bad.h5"), bad), RuntimeFailure);
   CHECK_FALSE(fs::exists(tmp.file("bad.h5")));
   CHECK_FALSE(fs::exists(tmp.file("bad.h5.partial")));

@@ -68,7 +68,8 @@ const std::map<std::string, Context>& contexts() {
          {"ksn.funding.surplus_fraction", {"ksn.initial.dcp=1000"}},
          {"ksn.treasury.cert_", {"ksn.initial.treasury_cert=3000000"}},
          {"ksn.dcp.sell_tax_dcp_share", {"ksn.dcp.sell_tax=0.02"}},
-         {"metrics.ksn.rebase_default.", {"ksn.funding.mode=dcp_only"}},
+         // a default needs a population large enough not to run first (small ones herd in lumps)
+         {"metrics.ksn.rebase_default.", {"ksn.funding.mode=dcp_only", "agents.count=20000", "horizon=5d"}},
          {"market.demand.ref", {"market.demand.elasticity=0.05"}}},
         {{"ksn.potp.update_period", "the `fixed` weights policy (the only one) returns the same weights at every update"}}}},
   };

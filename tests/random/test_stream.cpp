@@ -4,6 +4,7 @@
 
 #include <Random123/philox.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -225,4 +226,59 @@ TEST_CASE("Sequence::normal has mean 0, variance 1 within 5 standard errors") {
   }
   CHECK(std::abs(s1 / n) < 5 * std::sqrt(1.0 / n));
   CHECK(std::abs(s2 / n - 1.0) < 5 * std::sqrt(2.0 / n));  // Var(z^2) = 2
+}
+
+// --- the decision uniform (stream.hpp decide_uniform, stream_simd.hpp decide_uniform_group) ---
+
+template <class A>
+void decide_group_matches_scalar() {
+  const Stream s(PathKey{12345, 7, 0}, Purpose::decide, 42);
+  const philox::RoundKeys rk = philox::schedule(s.key());
+  alignas(64) double u[64];
+  for (std::uint32_t g : {0u, 1u, 3u, 1000u, 65535u}) {
+    decide_uniform_group<A>(s, rk, g, u);
+    for (std::uint32_t k = 0; k < 64; ++k) {
+      REQUIRE(u[k] == decide_uniform(s, 64 * g + k));
+      REQUIRE(u[k] > 0.0);
+      REQUIRE(u[k] < 1.0);
+    }
+  }
+}
+
+TEST_CASE("decide_uniform_group equals decide_uniform agent by agent, on every SIMD width") {
+  decide_group_matches_scalar<xsimd::default_arch>();
+#if XSIMD_WITH_AVX2
+  decide_group_matches_scalar<xsimd::avx2>();
+#endif
+#if XSIMD_WITH_SSE2
+  decide_group_matches_scalar<xsimd::sse2>();
+#endif
+}
+
+TEST_CASE("decide uniforms: distinct agents draw distinct words, and the mean is 1/2") {
+  const Stream s(PathKey{1, 0, 0}, Purpose::decide, 0);
+  double sum = 0;
+  std::vector<double> seen;
+  for (std::uint32_t i = 0; i < 100000; ++i) {
+    const double u = decide_uniform(s, i);
+    sum += u;
+    if (i < 2000) seen.push_back(u);
+  }
+  CHECK(std::abs(sum / 100000 - 0.5) < 0.005);  // 5 standard errors of U(0, 1)
+  std::sort(seen.begin(), seen.end());
+  CHECK(std::adjacent_find(seen.begin(), seen.end()) == seen.end());
+}
+
+TEST_CASE("a path's branch changes every draw; branch 0 is the plain (seed, path) stream") {
+  const Stream plain(9, 3, Purpose::decide, 5), zero(PathKey{9, 3, 0}, Purpose::decide, 5),
+      other(PathKey{9, 3, 1}, Purpose::decide, 5), other2(PathKey{9, 3, 2}, Purpose::decide, 5);
+  int same = 0;
+  for (std::uint32_t i = 0; i < 256; ++i) {
+    REQUIRE(plain.uniform(i) == zero.uniform(i));
+    same += other.uniform(i) == plain.uniform(i);
+    same += other.uniform(i) == other2.uniform(i);
+  }
+  CHECK(same == 0);
+  // The key of branch b ≠ 0 depends on the seed too: two seeds never share a branch's key.
+  CHECK(philox_key(9, 1) != philox_key(10, 1));
 }

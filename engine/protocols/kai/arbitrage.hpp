@@ -1,6 +1,6 @@
 #pragma once
 // Capital-limited arbitrage back to the peg band (kai.md K18), scalar, last swap of the step.
-#include "engine/protocols/kai/state.hpp"
+#include "engine/market/pool.hpp"
 
 namespace stampede::kai {
 
@@ -10,17 +10,13 @@ struct ArbTrade {
   ArbKind kind = ArbKind::none;
   double amount_in = 0.0;   // KUSDT for buy_kai, KAI for sell_kai
   double amount_out = 0.0;  // KAI for buy_kai, KUSDT for sell_kai
-  double fee_kusdt = 0.0;   // pool fee valued in KUSDT (KAI-in fee at the pre-swap spot)
 };
 
-// K18 with k = x·y, p = y/x (fee on the input):
+// K18 with k = x·y, p = y/x (fee on the input), trading the arbitrageur's stocks:
 //   p < peg − band: KUSDT in d = min(arb_kusdt, (sqrt(k·(peg − band)) − y)/(1 − fee))
 //   p > peg + band: KAI in   q = min(arb_kai,   (sqrt(k/(peg + band)) − x)/(1 − fee))
 // The price lands on the band edge p* up to the fee overshoot 1 + fee·d/(y + d·(1 − fee)).
-ArbTrade plan_arbitrage(double x, double y, double fee, double arb_kai, double arb_kusdt, double peg,
-                        double band) noexcept;
-
-// Applies the trade to the state's pool and the arbitrageur's stocks.
-void apply_arbitrage(KaiState& s, const ArbTrade& t) noexcept;
+ArbTrade arbitrage(market::ConstantProductPool& pool, double& arb_kai, double& arb_kusdt, double peg,
+                   double band);
 
 }  // namespace stampede::kai

@@ -1,6 +1,5 @@
 #include "engine/protocols/kai/buyback.hpp"
 
-#include "engine/market/amm.hpp"
 
 namespace stampede::kai {
 
@@ -19,31 +18,23 @@ BuybackIntent buyback_intent(double twap_r, double bb_kai, double bb_kusdt, cons
   return out;
 }
 
-SwapFill execute_buyback(KaiState& s, const BuybackIntent& intent, double fee) noexcept {
+SwapFill execute_buyback(KaiState& s, const BuybackIntent& intent) {
   SwapFill f;
   if (intent.kind == BuybackKind::sell_kai) {
     const double q = intent.amount < s.bb_kai ? intent.amount : s.bb_kai;
     if (!(q > 0.0)) return f;
-    f.fee_kusdt = q * fee * (s.y / s.x);
-    const double out = amm::amount_out(q, s.x, s.y, fee);
-    s.x += q;
-    s.y -= out;
+    const double out = s.pool.swap_token_in(q);
     s.bb_kai -= q;
     s.bb_kusdt += out;
-    f.amount_in = q;
-    f.amount_out = out;
+    f = {q, out};
   } else if (intent.kind == BuybackKind::buy_kai) {
     const double u = intent.amount < s.bb_kusdt ? intent.amount : s.bb_kusdt;
     if (!(u > 0.0)) return f;
-    f.fee_kusdt = u * fee;
-    const double out = amm::amount_out(u, s.y, s.x, fee);
-    s.y += u;
-    s.x -= out;
+    const double out = s.pool.swap_quote_in(u);
     s.bb_kusdt -= u;
     s.S -= out;  // K14: KAI bought back is burned
     s.ledger.burn(BurnChannel::bb_burn, out);
-    f.amount_in = u;
-    f.amount_out = out;
+    f = {u, out};
   }
   return f;
 }

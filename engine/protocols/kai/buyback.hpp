@@ -31,12 +31,11 @@ BuybackIntent buyback_intent(double twap_r, double bb_kai, double bb_kusdt, cons
 struct SwapFill {
   double amount_in = 0.0;
   double amount_out = 0.0;
-  double fee_kusdt = 0.0;  // pool fee valued in KUSDT (a KAI-in fee at the pre-swap spot; lp_apr)
 };
 
-// Runs the K14 trade as a swap on the state's pool (x, y) — the first swap of the step, in (c):
+// Runs the K14 trade as a swap on the state's pool — the first swap of the step, in (c):
 // a sale moves bb_kai → pool → bb_kusdt; a buy moves bb_kusdt → pool and burns the KAI bought
 // (S −= out, ledger bb_burn).
-SwapFill execute_buyback(KaiState& s, const BuybackIntent& intent, double fee) noexcept;
+SwapFill execute_buyback(KaiState& s, const BuybackIntent& intent);
 
 }  // namespace stampede::kai

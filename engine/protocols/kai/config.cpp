@@ -1,4 +1,7 @@
-#include "engine/protocols/kai/config.hpp"
+#include <algorithm>
+
+#include "engine/core/errors.hpp"
+#include "engine/protocols/kai/kai.hpp"
 
 #include <cmath>
 #include <string>
@@ -13,35 +16,13 @@ using config::Bounds;
 
 std::string key(std::string_view a, std::string_view b) { return std::string(a) + "." + std::string(b); }
 
-void declare_behaviour(config::Schema& s) {
-  const KaiBehaviour d = default_behaviour();
+// Agent-side keys that are not behaviour weights (kai.md §3 initial state, §6 *_frac, K18).
+void declare_agent_extras(config::Schema& s) {
+  const KaiAgentParams d;
+  const char* types[] = {"holder", "staker", "bond_buyer", "lp"};
   for (int t = 0; t < kNumTypes; ++t)
-    s.real(key("agents.mix", kTypeNames[t]), d.mix[t], Bounds::closed(0, 1)).doc("fraction of agents of this type");
-  s.check([](const config::Values& v, config::Reporter& r) {
-    double sum = 0;
-    for (int t = 0; t < kNumTypes; ++t) sum += v.real(key("agents.mix", kTypeNames[t]));
-    if (std::abs(sum - 1.0) > 1e-9)
-      r.error("agents.mix.holder", "agents.mix: the type fractions must sum to 1, got " + config::format_number(sum));
-  });
-  for (int t = 0; t < kNumTypes; ++t) {
-    const auto& tb = d.types[t];
-    const std::string base = key("agents", kTypeNames[t]);
-    s.real(key("agents.init.kai_share", kTypeNames[t]), tb.kai_share, Bounds::closed(0, 1))
+    s.real(key("agents.init.kai_share", types[t]), d.kai_share[t], Bounds::closed(0, 1))
         .doc("share of an agent's initial wealth held as KAI (rest KUSDT)");
-    s.distribution(base + ".attention", tb.attention, {Bounds::closed(0, 1)}).doc("ρ_i: probability of looking each step");
-    s.distribution(base + ".sensitivity", tb.sensitivity, {Bounds::at_least(0)}).doc("h_i: scales the common-signal weights");
-    s.real(base + ".temperature", tb.temperature, Bounds::above(0)).doc("logit temperature T");
-    s.real(base + ".reentry", tb.reentry, Bounds::closed(0, 1)).unit("per step").doc("re-entry probability of an exited agent");
-    for (const auto& a : tb.actions) {
-      const std::string ab = base + "." + std::string(a.name);
-      s.distribution(ab + ".bias", a.bias).doc("b_i(a): the agent's own bias for this action");
-      s.distribution(ab + ".fraction", a.fraction, {Bounds::closed(0, 1)}).doc("f_i(a): fraction of the holding acted on");
-      for (int k = 0; k < kNumSignals; ++k)
-        s.real(ab + ".w." + std::string(kSignalNames[k]), a.w[k]).doc("mean weight of this common signal");
-      for (int j = 0; j < kNumOwn; ++j)
-        if (j == own_pnl || t == staker) s.real(ab + ".v." + std::string(kOwnNames[j]), a.v[j]).doc("own-term weight");
-    }
-  }
   s.real("agents.staker.claim_sell_frac", d.claim_sell_frac, Bounds::closed(0, 1)).doc("share of claimed KAI sold");
   s.real("agents.staker.exit_sell_frac", d.exit_sell_frac, Bounds::closed(0, 1)).doc("share of KAI claimed on withdraw that is sold");
   s.real("agents.bond_buyer.redeem_sell_frac", d.redeem_sell_frac, Bounds::closed(0, 1)).doc("share of redeemed KAI sold");
@@ -54,7 +35,7 @@ void declare_behaviour(config::Schema& s) {
 
 }  // namespace
 
-void declare_kai(config::Schema& s) {
+void Kai::declare(config::Schema& s) {
   const KaiParams p;
   s.duration("kai.round", "1h", "step").doc("round period: TWAP read, expansion or contraction (seed)");
   s.real("kai.expansion_threshold", p.expansion_threshold, Bounds::open_closed(0, 2)).unit("KUSDT").doc("K3: expansion at or above");
@@ -132,14 +113,15 @@ void declare_kai(config::Schema& s) {
   s.integer("metrics.kai.depeg_rounds", m.depeg_rounds, Bounds::closed(1, 100000)).doc("depeg: for this many consecutive rounds");
   s.real("metrics.kai.bank_run_boardroom", m.bank_run_boardroom, Bounds::open_closed(0, 10)).doc("sKAI withdrawn in 24h / Σst");
   s.real("metrics.kai.bank_run_liquidity", m.bank_run_liquidity, Bounds::open_closed(0, 10)).doc("KUSDT removed in 24h / pool KUSDT");
-  declare_behaviour(s);
+  declare_agent_extras(s);
   // KAI's calibrated demand (kai.md §7); reserve_depeg is meaningless in a KUSDT-only model.
   s.param("market.demand.mean_per_circ").set_default(4.5e-4);
   s.param("market.demand.elasticity").set_default(0.02);
   s.param("market.shocks").field("kind").choices = {"crash", "demand", "whale_exit", "liquidity_drain"};
 }
 
-KaiScenario read_kai(const config::Values& v) {
+Kai::Params Kai::read(const Scenario& scenario, const agents::Behaviour& behaviour) {
+  const config::Values& v = *scenario.values;
   KaiScenario sc;
   KaiParams& p = sc.params;
   p.round_seconds = static_cast<double>(v.duration_s("kai.round"));
@@ -206,30 +188,21 @@ KaiScenario read_kai(const config::Values& v) {
   m.bank_run_boardroom = v.real("metrics.kai.bank_run_boardroom");
   m.bank_run_liquidity = v.real("metrics.kai.bank_run_liquidity");
 
-  auto& b = sc.behaviour;
-  b = default_behaviour();
-  for (int t = 0; t < kNumTypes; ++t) {
-    b.mix[t] = v.real(key("agents.mix", kTypeNames[t]));
-    auto& tb = b.types[t];
-    const std::string base = key("agents", kTypeNames[t]);
-    tb.kai_share = v.real(key("agents.init.kai_share", kTypeNames[t]));
-    tb.attention = v.distribution(base + ".attention");
-    tb.sensitivity = v.distribution(base + ".sensitivity");
-    tb.temperature = v.real(base + ".temperature");
-    tb.reentry = v.real(base + ".reentry");
-    for (auto& a : tb.actions) {
-      const std::string ab = base + "." + std::string(a.name);
-      a.bias = v.distribution(ab + ".bias");
-      a.fraction = v.distribution(ab + ".fraction");
-      for (int k = 0; k < kNumSignals; ++k) a.w[k] = v.real(ab + ".w." + std::string(kSignalNames[k]));
-      for (int j = 0; j < kNumOwn; ++j)
-        if (j == own_pnl || t == staker) a.v[j] = v.real(ab + ".v." + std::string(kOwnNames[j]));
-    }
+  auto& ag = sc.agents;
+  const char* types[] = {"holder", "staker", "bond_buyer", "lp"};
+  for (int t = 0; t < kNumTypes; ++t) ag.kai_share[t] = v.real(key("agents.init.kai_share", types[t]));
+  ag.wealth = v.distribution("agents.init.wealth");
+  ag.claim_sell_frac = v.real("agents.staker.claim_sell_frac");
+  ag.exit_sell_frac = v.real("agents.staker.exit_sell_frac");
+  ag.redeem_sell_frac = v.real("agents.bond_buyer.redeem_sell_frac");
+  ag.lp_sell_kai_frac = v.real("agents.lp.lp_sell_kai_frac");
+  // Initial bKAI needs bond buyers to hold it (kai.md §3: a type with no agents leaves its share outside,
+  // but bKAI outside the population is not modelled).
+  if (p.initial.bkai_supply > 0 && behaviour.type[bond_buyer].mix * static_cast<double>(scenario.agents) < 1.0) {
+    const auto w = v.where("kai.initial.bkai_supply");
+    throw InputError({Diagnostic{w.file, w.line, w.column, "kai.initial.bkai_supply",
+                                 "initial bKAI needs bond_buyer agents to hold it (agents.mix.bond_buyer × agents.count < 1)"}});
   }
-  b.claim_sell_frac = v.real("agents.staker.claim_sell_frac");
-  b.exit_sell_frac = v.real("agents.staker.exit_sell_frac");
-  b.redeem_sell_frac = v.real("agents.bond_buyer.redeem_sell_frac");
-  b.lp_sell_kai_frac = v.real("agents.lp.lp_sell_kai_frac");
   sc.market = market::read_market(v);
   return sc;
 }

@@ -24,15 +24,13 @@ KaiState initial_state(const KaiParams& p) {
   s.team_kai = i.team_kai;
   s.bb_kai = i.bb_kai;
   s.bb_kusdt = i.bb_kusdt;
-  s.x = p.pool.kai;
-  s.y = p.pool.kusdt;
-  s.L = std::sqrt(s.x * s.y);  // market.md: LP shares sqrt(x·y) at creation
-  s.L_out = (1.0 - i.agent_lp_share) * s.L;
+  s.pool = market::ConstantProductPool(p.pool.kai, p.pool.kusdt, p.pool.fee);  // L_0 = sqrt(x_0·y_0)
+  s.L_out = (1.0 - i.agent_lp_share) * s.pool.shares();
   s.arb_kai = p.arbitrageur.capital_kai;
   s.arb_kusdt = p.arbitrageur.capital_kusdt;
   s.ext_kai = ext_kai_at_start(p);
   s.cap_tier = tier(s.S, p.tiers);  // K5: cap_tier starts at tier(S_0)
-  s.twap_r = s.y / s.x;             // round 0 uses the initial spot (kai.md §4)
+  s.twap_r = s.pool.spot();          // round 0 uses the initial spot (kai.md §4)
   return s;
 }
 

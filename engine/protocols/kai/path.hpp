@@ -1,55 +1,42 @@
 #pragma once
-// One Monte Carlo path of the KAI model (kai.md §4–§8): protocol scalars, the KUSDT-KAI pool,
-// exogenous processes and the SoA agent population, advanced step by step.
-//
-// Passes over the agents per step: decide (phase 2: masks, own terms, choice, intent sums) and
-// settle (phase 4: fills, K22/K23 accruals). K24's mark-to-market is computed inside the next
-// decide pass from the scalars saved at the end of this step (holdings do not change between
-// phase 4 and the next phase 2), so W_i and pnl_i are never stored.
+// One Monte Carlo path of KAI (kai.md §4–§9): protocol scalars, the KUSDT-KAI pool, exogenous
+// processes and the agents' holdings, advanced by the framework's step (engine/framework/
+// protocol_model.hpp). The per-agent work is the fused pass's hooks below: K22/K23 accrual (SIMD)
+// and last step's fills, then masks and own terms for the agents the exact skip cannot settle.
 #include <cstdint>
-#include <vector>
 
-#include "agents/behaviour_columns.hpp"
-#include "engine/driver/model.hpp"
+#include "agents/fused_pass.hpp"
+#include "agents/population.hpp"
+#include "engine/core/aligned.hpp"
+#include "engine/framework/invariants.hpp"
+#include "engine/framework/protocol_model.hpp"
 #include "engine/market/exogenous.hpp"
 #include "engine/market/twap.hpp"
-#include "engine/protocols/kai/agent_state.hpp"
-#include "engine/protocols/kai/config.hpp"
+#include "engine/protocols/kai/kai.hpp"
 #include "engine/protocols/kai/risk_events.hpp"
 #include "engine/protocols/kai/round.hpp"
 #include "engine/protocols/kai/signals.hpp"
 #include "engine/protocols/kai/state.hpp"
+#include "kernels/accrue_reward_per_share.hpp"
 
 namespace stampede::kai {
 
-// Indices into the model's OutputSchema (kai.md §8), in schema order.
-enum Final : int { f_min_twap, f_hours_below_099, f_depeg_first_round, f_max_debt_ratio, f_final_debt_ratio,
-                   f_kai_minted_total, f_kai_burned_total, f_bb_kusdt_final, kNumFinals };
-enum Event : int { e_depeg, e_bank_run_boardroom, e_bank_run_liquidity, e_bank_run, e_debt_cap_hit,
-                   e_treasury_short, kNumEvents };
-enum Series : int { s_twap, s_price, s_kai_supply, s_circulation, s_treasury_kai, s_bkai_supply, s_debt_ratio,
-                    s_board_staked, s_issuance, s_buyback_mint, s_bb_kai, s_bb_kusdt, s_pool_kai, s_pool_kusdt,
-                    s_earn_rate, s_phase, kNumSeries };
-
-struct KaiRunConfig {
-  KaiScenario scenario;
-  std::uint64_t seed = 1;
-  std::int64_t agents = 0;
-  std::int64_t dt_seconds = 3600;
-  bool check = false;  // verify the §9 invariants every step
-  Distribution wealth = Distribution::lognormal(0.0, 1.0);  // agents.init.wealth
+// Per-agent holdings, structure of arrays (kai.md §6), indexed like the population.
+struct KaiAgents {
+  AlignedArray<double> kai, kusdt, skai, st, earned, snap, bkai, snap_lp, lp;
+  AlignedArray<float> cost;           // K25 basis (pnl is a behavioural term: float precision is ample)
+  AlignedArray<std::uint32_t> timer;  // round of the last stake or claim + kTimerOffset (K15 lockups)
 };
 
-// Sums of one step's intents, by aggregate (phase 2 -> phase 3).
+// Sums of one step's intents (the pass -> phase 3).
 struct KaiIntents {
   double holder_sell_kai = 0, holder_buy_kusdt = 0;
   double stake_skai = 0, claim_pending = 0, withdraw_st = 0, withdraw_pending = 0;
   double bond_buy_kusdt = 0, bond_kai = 0, redeem_bkai = 0, bond_sell_kai = 0;
   double lp_remove_shares = 0, lp_add_dy = 0, lp_add_dx = 0;
-  std::uint64_t exits[kNumTypes] = {};
 };
 
-// Phase-3 results every agent's settlement reads (all fills are pro rata, so linear).
+// What settling step t needs, fixed in its phase 3 (all fills are pro rata, so linear).
 struct KaiFills {
   double sell_ratio = 0;       // KUSDT received per KAI in the agents' sell aggregate
   double buy_ratio = 0;        // KAI received per KUSDT in the agents' buy aggregate
@@ -58,76 +45,147 @@ struct KaiFills {
   double redeem_kai_per_bkai = 0;
   double lp_dx_per_share = 0;  // K17: KAI and KUSDT out per LP share removed
   double lp_dy_per_share = 0;
+  double lp_burn_ratio = 1;    // shares burned per share asked (1 unless the pool's locked residue caps it)
   double lp_add_fill_kusdt = 0, lp_add_fill_kai = 0, lp_add_share_per_kusdt = 0;  // K21
+  double p_decide = 1;         // K21's p_0: the spot when the step decided
+  double rps = 0, rps_lp = 0;  // K22/K23: the accumulators of the step (accrued before its fills)
+  std::int64_t round = 0;      // K15: the lock timer restarts at this round
 };
 
-class KaiPath final : public PathSimulation {
+class KaiPath {
  public:
-  KaiPath(const KaiRunConfig& config, std::uint64_t path);
-  void step(std::int64_t t, PathRecorder& rec) override;
-  void record(std::int64_t r, PathRecorder& rec) override;
-  void finish(PathRecorder& rec) override;
+  KaiPath(const KaiScenario& sc, const agents::Behaviour& behaviour, const framework::PathContext& ctx,
+          agents::Population& pop);
 
-  // For tests and --check: the §9 invariants, throwing RuntimeFailure naming the broken one.
-  void check_invariants(std::int64_t t) const;
+  // --- the framework's step (protocol_model.hpp) ---
+  void begin_step(std::int64_t t);
+  void signals(std::int64_t t, double* s, double* own_lo, double* own_hi);
+  void begin_decide(std::int64_t t);
+  void clear(std::int64_t t);
+  bool needs_settled_state(std::int64_t) const { return false; }
+  void after_settle(std::int64_t) {}
+  void observe(std::int64_t t);
+  void check(const framework::Invariants& inv) const;  // kai.md §9
+  void series(double* out) const;
+  void finals(double* out) const;
+  void events(std::int64_t* first_step) const;
+
+  // --- the fused pass's hooks (agents/fused_pass.hpp) ---
+  static constexpr agents::Accrual accrual(int type) {
+    return type == staker || type == bond_buyer ? agents::Accrual::before_fills : agents::Accrual::none;
+  }
+  template <int T, class A>
+  void accrue(std::size_t i) {
+    if constexpr (T == staker) kernels::detail::reward_batch<A>(boardroom_columns(), i, fill_.rps);    // K22
+    if constexpr (T == bond_buyer) kernels::detail::reward_batch<A>(bkai_lp_columns(), i, fill_.rps_lp);  // K23
+  }
+  template <int T>
+  void accrue_one(std::size_t i) {
+    if constexpr (T == staker) kernels::detail::reward_one(boardroom_columns(), i, fill_.rps);
+    if constexpr (T == bond_buyer) kernels::detail::reward_one(bkai_lp_columns(), i, fill_.rps_lp);
+  }
+  // pnl_i (and the staker's claimable_i) for the skip, exactly as prepare computes them.
+  static constexpr int actions(int type) { return type == holder || type == lp ? 2 : 3; }
+  static constexpr bool own_terms_in_simd(int) { return true; }
+  template <int T, class A>
+  void own_terms(std::size_t i, xsimd::batch<double, A>* x) {
+    using D = xsimd::batch<double, A>;
+    const D p(mtm_p_);
+    D W = D::load_aligned(a_.kai.data() + i) * p + D::load_aligned(a_.kusdt.data() + i);
+    if constexpr (T == staker) W = W + (D::load_aligned(a_.st.data() + i) + D::load_aligned(a_.skai.data() + i)) * D(p_.skai_price);
+    if constexpr (T == bond_buyer) W = W + D::load_aligned(a_.skai.data() + i) * D(p_.skai_price);
+    if constexpr (T == bond_buyer) W = W + D::load_aligned(a_.bkai.data() + i) * p * D(mtm_vb_);
+    if constexpr (T == lp) W = W + D::load_aligned(a_.lp.data() + i) * D(mtm_lp_value_);
+    if constexpr (T == staker) W = W + D::load_aligned(a_.earned.data() + i) * p;
+    const D cost = kernels::load_widened<A>(a_.cost.data() + i);
+    x[own_pnl] = xsimd::select(cost > D(0.0), W / cost - D(1.0), D(0.0));
+    if constexpr (T == staker) {
+      const D pending = D::load_aligned(a_.earned.data() + i) +
+                        D::load_aligned(a_.st.data() + i) * (D(s_.RPS) - D::load_aligned(a_.snap.data() + i));
+      x[own_claimable] = xsimd::select(W > D(0.0), pending * p / W, D(0.0));
+    } else {
+      x[own_claimable] = D(0.0);
+    }
+  }
+  template <int T>
+  void own_terms_one(std::size_t i, double* x) {
+    const double W = mark_to_market<T>(i), cost = a_.cost[i];
+    x[own_pnl] = cost > 0 ? W / cost - 1.0 : 0.0;
+    if constexpr (T == staker) {
+      const double pending = a_.earned[i] + a_.st[i] * (s_.RPS - a_.snap[i]);
+      x[own_claimable] = W > 0 ? pending * mtm_p_ / W : 0.0;
+    }
+  }
+  // What prepare reads that own_terms did not: the staker's lock timer.
+  template <int T>
+  static void prefetch_decision(const KaiPath& p, std::size_t begin, std::size_t end) {
+    if constexpr (T == staker)
+      for (std::size_t i = begin; i < end; i += 16) __builtin_prefetch(p.a_.timer.data() + i);
+  }
+  template <int T>
+  void settle(std::size_t i, int action, double f);
+  template <int T>
+  void prepare(std::size_t i, bool reentered, agents::Decision& d);
+  template <int T>
+  void intent(std::size_t i, int action, double f, const agents::Decision& d);
+
   const KaiState& state() const { return s_; }
-  const KaiAgents& agents() const { return a_; }
+  KaiState& state() { return s_; }
+  const KaiAgents& holdings() const { return a_; }
+  KaiAgents& holdings() { return a_; }
 
  private:
   void init_population();
   void round_event(std::int64_t t);
-  void compute_signals(std::int64_t t);
-  void decide(std::int64_t t);
-  void clear(std::int64_t t);
-  void settle();
-  void observe(std::int64_t t, PathRecorder& rec);
-  void end_of_step_prices();
-  double swap_kai_in(double kai_in);      // returns KUSDT out; fees booked
-  double swap_kusdt_in(double kusdt_in);  // returns KAI out; fees booked
-  double frac(int type, int action, std::size_t i) const;
+  double agent_kai_sum() const;
+  kernels::RewardColumns boardroom_columns() { return {a_.earned.data(), a_.snap.data(), a_.st.data()}; }
+  kernels::RewardColumns bkai_lp_columns() { return {a_.skai.data(), a_.snap_lp.data(), a_.bkai.data()}; }
+  // K24 at the previous step's end prices (holdings do not change between its settle and now):
+  //   W_i = kai·p + kusdt + (st + skai)·skai_price + bkai·p·v_b + lp·lp_value + earned·p,
+  // summed over the holdings type T can have (the others stay 0, and adding 0 changes nothing).
+  template <int T>
+  double mark_to_market(std::size_t i) const {
+    const double p = mtm_p_;
+    double W = a_.kai[i] * p + a_.kusdt[i];
+    if constexpr (T == staker) W = W + (a_.st[i] + a_.skai[i]) * p_.skai_price;
+    if constexpr (T == bond_buyer) W = W + a_.skai[i] * p_.skai_price;
+    if constexpr (T == bond_buyer) W = W + a_.bkai[i] * p * mtm_vb_;
+    if constexpr (T == lp) W = W + a_.lp[i] * mtm_lp_value_;
+    if constexpr (T == staker) W = W + a_.earned[i] * p;
+    return W;
+  }
+  double sell(double kai);                     // agent/outside KAI into the pool, sub-swapped
+  double buy(double kusdt);
 
-  const KaiRunConfig& cfg_;
+  const KaiScenario& sc_;
   const KaiParams& p_;
-  const KaiBehaviour& b_;
-  std::uint64_t path_;
+  const KaiAgentParams& ap_;
+  const framework::PathContext ctx_;
+  agents::Population& pop_;
   std::int64_t steps_per_round_;
-  std::int64_t steps_per_day_;
 
   KaiState s_;
   KaiAgents a_;
   market::ExogenousProcesses exo_;
   market::TwapOracle twap_;
 
-  // Per-type behaviour, flattened for the decide pass.
-  agents::FractionLayout<kNumTypes, kMaxActions> frac_;
-  float* bias_cols_[kMaxActions] = {};
-  float* frac_cols_[kMaxActions] = {};
-  double inv_temp_[kNumTypes];
-  double common_[kNumTypes][kMaxActions];  // c(a) = Σ_k w_k(a)·s_k this step
-  std::int64_t type_count_[kNumTypes];
-
-  // Signals (kai.md §6), this step.
-  double signal_[kNumSignals] = {};
-  double exit_frac_[kNumTypes] = {};
-  // Mark-to-market scalars saved at the end of the previous step (K24).
+  // K24 prices at the end of the previous step and the decision's scalars.
   double mtm_p_ = 1, mtm_vb_ = 0, mtm_lp_value_ = 0;
-  double p_decide_ = 1;  // spot at decide (K21's p_0)
+  double p_decide_ = 1;
   bool contraction_now_ = false;
+  std::int64_t claim_lock_ = 0, withdraw_lock_ = 0;
 
   KaiIntents in_;
   KaiFills fill_;
   RoundOutcome last_round_{};
 
-  // Histories and observers (kai.md §6, §8; rings sized at construction).
+  // Histories and observers (kai.md §6, §8).
   KaiSignalHistory history_;
   DepegObserver depeg_;
   BankRunObserver runs_;
   KaiTrackers trackers_;
   double p0_ = 1;
-
-  // Step flows for observers.
-  double step_fees_ = 0;  // pool fees of this step, KUSDT (a KAI-in fee at the pre-swap spot)
-  double step_withdrawn_ = 0, step_removed_kusdt_ = 0;
+  double fees_at_start_ = 0, step_withdrawn_ = 0, step_removed_kusdt_ = 0;
   double staked_at_start_ = 0, pool_kusdt_at_start_ = 0;
   double kusdt0_ = 0;          // initial KUSDT of agents, pool, buyback fund and arbitrageur
   double S0_ = 0;

@@ -6,7 +6,7 @@
 #include <limits>
 
 #include "engine/protocols/kai/params.hpp"
-#include "engine/protocols/kai/trailing_window.hpp"
+#include "engine/core/trailing_window.hpp"
 
 namespace stampede::kai {
 

@@ -10,63 +10,48 @@ namespace stampede::kai {
 KaiSignalHistory::KaiSignalHistory(std::size_t steps_per_day, double dt_hours)
     : n_(steps_per_day > 0 ? steps_per_day : 1),
       dt_hours_(dt_hours),
-      prices_(n_ + 1, 0.0),
-      returns_(n_, 0.0),
-      stakers_(kBoardRounds, 0.0),
+      prices_(n_ + 1),
+      returns_(n_),
+      stakers_(kBoardRounds),
       fees_(n_) {}
 
 void KaiSignalHistory::begin_step(double p_t) noexcept {
-  const std::size_t np = prices_.size();
-  if (price_count_ == 0) {
-    p0_ = p_t;
-  } else {
-    const double prev = prices_[(price_count_ - 1) % np];
-    returns_[(price_count_ - 1) % n_] = std::log(p_t / prev);
-  }
-  prices_[price_count_ % np] = p_t;
-  ++price_count_;
+  if (prices_.empty()) p0_ = p_t;
+  else returns_.push(std::log(p_t / prices_.back()));
+  prices_.push(p_t);
 }
 
-void KaiSignalHistory::on_round(double stakers_part) noexcept {
-  stakers_[stakers_count_ % kBoardRounds] = stakers_part;
-  ++stakers_count_;
-}
+void KaiSignalHistory::on_round(double stakers_part) noexcept { stakers_.push(stakers_part); }
 
 double KaiSignalHistory::mom() const noexcept {
-  if (price_count_ == 0) return 0.0;
-  const std::size_t np = prices_.size();
-  const double p_t = prices_[(price_count_ - 1) % np];
+  if (prices_.empty()) return 0.0;
   // p_{t−24h} is n steps back; within the first day use p_0.
-  const double p_then = price_count_ > n_ ? prices_[(price_count_ - 1 - n_) % np] : p0_;
-  return std::log(p_t / p_then);
+  const double p_then = prices_.size() > n_ ? prices_.oldest() : p0_;
+  return std::log(prices_.back() / p_then);
 }
 
 double KaiSignalHistory::vol() const noexcept {
-  const std::size_t m = price_count_ > 0 ? (price_count_ - 1 < n_ ? price_count_ - 1 : n_) : 0;
+  const std::size_t m = returns_.size();
   if (m < 2) return 0.0;
-  // Population sd, two passes over the ring in slot order (fixed by the step count: deterministic).
+  // Population sd, two passes oldest to newest (deterministic).
   double mean = 0.0;
-  for (std::size_t i = 0; i < m; ++i) mean += returns_[i];
+  returns_.for_each([&](double r) { mean += r; });
   mean /= static_cast<double>(m);
   double ss = 0.0;
-  for (std::size_t i = 0; i < m; ++i) {
-    const double d = returns_[i] - mean;
-    ss += d * d;
-  }
+  returns_.for_each([&](double r) { ss += (r - mean) * (r - mean); });
   return std::sqrt(ss / static_cast<double>(m)) / std::sqrt(dt_hours_);
 }
 
 double KaiSignalHistory::stakers_mean() const noexcept {
-  const std::size_t m = stakers_count_ < kBoardRounds ? stakers_count_ : kBoardRounds;
-  if (m == 0) return 0.0;
+  if (stakers_.empty()) return 0.0;
   double s = 0.0;
-  for (std::size_t i = 0; i < m; ++i) s += stakers_[i];
-  return s / static_cast<double>(m);
+  stakers_.for_each([&](double x) { s += x; });
+  return s / static_cast<double>(stakers_.size());
 }
 
 KaiSignals KaiSignalHistory::signals(const KaiState& s, const KaiParams& p) const noexcept {
   KaiSignals g;
-  const double price = price_count_ > 0 ? prices_[(price_count_ - 1) % prices_.size()] : s.y / s.x;
+  const double price = prices_.empty() ? s.pool.spot() : prices_.back();
   const double rounds_per_year = 8760.0 / p.round_hours();
   g.peg_dev = s.twap_r - p.peg;
   g.mom = mom();
@@ -81,7 +66,7 @@ KaiSignals KaiSignalHistory::signals(const KaiState& s, const KaiParams& p) cons
   g.debt_ratio = debt_ratio(s.B, s.C());
   const double cover = s.A / (s.B > 1e-9 ? s.B : 1e-9);
   g.cover = cover < 0.0 ? 0.0 : (cover > 1.0 ? 1.0 : cover);
-  const double tvl = s.y + s.x * price;
+  const double tvl = s.pool.quote_reserve() + s.pool.token_reserve() * price;
   g.lp_apr = tvl > 0.0 ? fees_.sum() * (8760.0 / 24.0) / tvl : 0.0;
   return g;
 }

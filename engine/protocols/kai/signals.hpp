@@ -7,7 +7,8 @@
 
 #include "engine/protocols/kai/params.hpp"
 #include "engine/protocols/kai/state.hpp"
-#include "engine/protocols/kai/trailing_window.hpp"
+#include "engine/core/ring.hpp"
+#include "engine/core/trailing_window.hpp"
 
 namespace stampede::kai {
 
@@ -51,12 +52,10 @@ class KaiSignalHistory {
  private:
   std::size_t n_;  // steps per 24h
   double dt_hours_;
-  std::vector<double> prices_;   // ring of the last n + 1 prices
-  std::vector<double> returns_;  // ring of the last n log returns
-  std::size_t price_count_ = 0;  // prices seen (total)
+  Ring<double> prices_;   // the last n + 1 start-of-step prices
+  Ring<double> returns_;  // the last n per-step log returns
   double p0_ = 0.0;
-  std::vector<double> stakers_;  // ring of the last kBoardRounds stakers parts
-  std::size_t stakers_count_ = 0;
+  Ring<double> stakers_;  // the last kBoardRounds stakers parts
   TrailingWindow fees_;
 };
 

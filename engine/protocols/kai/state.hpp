@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "engine/market/pool.hpp"
+
 namespace stampede::kai {
 
 enum class Phase : int { contraction = -1, expansion = +1 };  // series `phase`: ±1
@@ -62,9 +64,7 @@ struct KaiState {
   int lp_hold_left = 0;          // expansion rounds the earn rate is still held
   double RPS_lp = 0.0;           // sKAI per bKAI accumulator
   double skai_supply = 0.0;      // sKAI
-  double x = 0.0;                // pool KAI reserve
-  double y = 0.0;                // pool KUSDT reserve
-  double L = 0.0;                // pool LP shares
+  market::ConstantProductPool pool{1.0, 1.0, 0.0};  // KUSDT-KAI pool: x (KAI), y (KUSDT), L shares
   double twap_r = 1.0;           // KUSDT, last reference TWAP
   std::int64_t r = 0;            // round index
   Phase phase = Phase::expansion;

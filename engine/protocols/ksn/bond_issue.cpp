@@ -3,13 +3,12 @@
 #include <algorithm>
 #include <cmath>
 
-#include "engine/protocols/ksn/zap.hpp"
 
 namespace stampede::ksn {
 
-BondValue lp_bond_value(double lp_i, const Pool& pool, double q_usd) {
-  const double share = lp_i / pool.L;
-  return {q_usd * 2.0 * pool.y * share, q_usd * 2.0 * std::sqrt(pool.x * pool.y) * share};
+BondValue lp_bond_value(double lp_i, const market::ConstantProductPool& pool, double q_usd) {
+  const double share = lp_i / pool.shares();
+  return {q_usd * 2.0 * pool.quote_reserve() * share, q_usd * 2.0 * std::sqrt(pool.k()) * share};
 }
 
 double bond_payout(const BondValue& value, double u_i, double p_b, double p_min) {
@@ -26,11 +25,10 @@ BondIssue issue_bonds(KsnState& s, double sum_u, double p_b, BondType type, cons
     s.T_usdc += sum_u;
     value = reserve_bond_value(sum_u, s.q_usd);
   } else {
-    const ZapResult z = zap_quote(s.pool, sum_u);
-    apply_zap(s.pool, z);
-    s.T_lp += z.lp_minted;
-    out.lp_minted = z.lp_minted;
-    value = lp_bond_value(z.lp_minted, s.pool, s.q_usd);  // pool values after the zap
+    const market::Zap z = s.pool.zap_quote(sum_u);  // KS16
+    s.T_lp += z.added.shares;
+    out.lp_minted = z.added.shares;
+    value = lp_bond_value(z.added.shares, s.pool, s.q_usd);  // pool values after the zap
   }
   out.payout = bond_payout(value, sum_u, p_b, bond.min_price);
   out.payout_per_usdc = out.payout / sum_u;

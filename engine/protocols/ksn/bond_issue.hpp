@@ -17,7 +17,7 @@ struct BondValue {
 // KS15 reserve: V_mkt = V_rfv = q_usd·u_i.
 inline BondValue reserve_bond_value(double u_i, double q_usd) { return {q_usd * u_i, q_usd * u_i}; }
 // KS15 LP: V_mkt = q_usd·2y·ℓ_i/L, V_rfv = q_usd·2·sqrt(x·y)·ℓ_i/L (pool after the zap).
-BondValue lp_bond_value(double lp_i, const Pool& pool, double q_usd);
+BondValue lp_bond_value(double lp_i, const market::ConstantProductPool& pool, double q_usd);
 // KS15 payout_i = min(V_mkt/p_b, V_rfv/p_min, u_i/p_b): never above the USDC paid at p_b
 // (so the KS14 caps hold) and never more KSN than the deposit's RFV at the floor price.
 double bond_payout(const BondValue& value, double u_i, double p_b, double p_min);

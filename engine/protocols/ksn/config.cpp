@@ -1,4 +1,4 @@
-#include "engine/protocols/ksn/config.hpp"
+#include "engine/protocols/ksn/ksn.hpp"
 
 #include <cmath>
 #include <string>
@@ -14,51 +14,36 @@ using config::DistSpec;
 
 std::string key(std::string_view a, std::string_view b) { return std::string(a) + "." + std::string(b); }
 
-void declare_behaviour(config::Schema& s) {
-  const KsnBehaviour d = default_behaviour();
-  for (int t = 0; t < kNumTypes; ++t)
-    s.real(key("agents.mix", kTypeNames[t]), d.mix[t], Bounds::closed(0, 1)).doc("fraction of agents of this type");
+constexpr const char* kTypeNames[kNumTypes] = {"staker", "bonder", "trader", "lp"};
+
+// Agent-side keys that are not behaviour weights (ksn.md §3, §6).
+void declare_agent_extras(config::Schema& s) {
+  const KsnAgentParams d;
+  for (int t = 0; t < kNumTypes; ++t) {
+    s.real(key("agents.init.liquid_share", kTypeNames[t]), d.liquid_share[t], Bounds::closed(0, 1))
+        .doc("share of ksn.initial.agent_liquid held by this type (pro rata to wealth)");
+    s.real(key("agents.init.usdc_share", kTypeNames[t]), d.usdc_share[t], Bounds::closed(0, 1))
+        .doc("share of ksn.initial.agent_usdc held by this type (pro rata to wealth)");
+  }
   s.check([](const config::Values& v, config::Reporter& r) {
-    double mix = 0, liquid = 0, usdc = 0;
+    double liquid = 0, usdc = 0;
     for (int t = 0; t < kNumTypes; ++t) {
-      mix += v.real(key("agents.mix", kTypeNames[t]));
       liquid += v.real(key("agents.init.liquid_share", kTypeNames[t]));
       usdc += v.real(key("agents.init.usdc_share", kTypeNames[t]));
     }
-    if (std::abs(mix - 1.0) > 1e-9)
-      r.error("agents.mix.staker", "agents.mix: the type fractions must sum to 1, got " + config::format_number(mix));
     if (std::abs(liquid - 1.0) > 1e-9)
       r.error("agents.init.liquid_share.staker", "the shares must sum to 1, got " + config::format_number(liquid));
     if (std::abs(usdc - 1.0) > 1e-9)
       r.error("agents.init.usdc_share.staker", "the shares must sum to 1, got " + config::format_number(usdc));
   });
-  for (int t = 0; t < kNumTypes; ++t) {
-    const auto& tb = d.types[t];
-    const std::string base = key("agents", kTypeNames[t]);
-    s.real(key("agents.init.liquid_share", kTypeNames[t]), tb.liquid_share, Bounds::closed(0, 1))
-        .doc("share of ksn.initial.agent_liquid held by this type (pro rata to wealth)");
-    s.real(key("agents.init.usdc_share", kTypeNames[t]), tb.usdc_share, Bounds::closed(0, 1))
-        .doc("share of ksn.initial.agent_usdc held by this type (pro rata to wealth)");
-    s.distribution(base + ".attention", tb.attention, {Bounds::closed(0, 1)}).doc("ρ_i: probability of looking each step");
-    s.distribution(base + ".sensitivity", tb.sensitivity, {Bounds::at_least(0)}).doc("h_i: scales the common-signal weights");
-    s.real(base + ".temperature", tb.temperature, Bounds::above(0)).doc("logit temperature T");
-    for (const auto& a : tb.actions) {
-      const std::string ab = base + "." + std::string(a.name);
-      s.distribution(ab + ".bias", a.bias).doc("b_i(a): the agent's own bias for this action");
-      s.distribution(ab + ".fraction", a.fraction, {Bounds::closed(0, 1)}).doc("f_i(a): fraction of the holding acted on");
-      for (int k = 0; k < kNumSignals; ++k)
-        s.real(ab + ".w." + std::string(kSignalNames[k]), a.w[k]).doc("mean weight of this common signal");
-      for (int j = 0; j < kNumOwn; ++j) s.real(ab + ".v." + std::string(kOwnNames[j]), a.v[j]).doc("own-term weight");
-    }
-  }
-  s.distribution("agents.bonder.required_discount", d.required_discount, {Bounds::closed(0, 0.5)})
+  s.distribution("agents.bonder.required_discount", d.bonder_required_discount, {Bounds::closed(0, 0.5)})
       .doc("d_req_i: the bond discount a bonder asks for");
   s.real("agents.lp.sell_on_withdraw", d.lp_sell_on_withdraw, Bounds::closed(0, 1)).doc("share of the KSN leg sold");
 }
 
 }  // namespace
 
-void declare_ksn(config::Schema& s) {
+void Ksn::declare(config::Schema& s) {
   const KsnParams p;
   const auto& in = p.initial;
   s.real("ksn.initial.pool_ksn", in.pool_ksn, Bounds::above(0)).unit("KSN").doc("x0");
@@ -124,7 +109,7 @@ void declare_ksn(config::Schema& s) {
   s.duration("metrics.ksn.bank_run.window", "72h", "step").doc("bank_run window");
   s.duration("metrics.ksn.below_backing.duration", "24h", "step").doc("below_backing run length");
   s.integer("metrics.ksn.rebase_default.consecutive", 2, Bounds::closed(1, 1000)).doc("rebase_default streak");
-  declare_behaviour(s);
+  declare_agent_extras(s);
   // KSN's calibrated market (ksn.md §3, §7). No outside LPs exist, so liquidity_drain is refused.
   s.param("market.demand.mean_per_circ").set_default(1e-3);
   s.param("market.demand.elasticity").set_default(0.002);
@@ -133,7 +118,9 @@ void declare_ksn(config::Schema& s) {
   s.param("market.shocks").field("kind").choices = {"crash", "demand", "whale_exit", "reserve_depeg"};
 }
 
-KsnScenario read_ksn(const config::Values& v) {
+Ksn::Params Ksn::read(const Scenario& scenario, const agents::Behaviour& behaviour) {
+  (void)behaviour;
+  const config::Values& v = *scenario.values;
   KsnScenario sc;
   KsnParams& p = sc.params;
   auto& in = p.initial;
@@ -200,32 +187,12 @@ KsnScenario read_ksn(const config::Values& v) {
   p.market.demand_theta = v.real("market.demand.theta");
   p.market.demand_sd = v.real("market.demand.sd");
 
-  auto& b = sc.behaviour;
-  b = default_behaviour();
   for (int t = 0; t < kNumTypes; ++t) {
-    b.mix[t] = v.real(key("agents.mix", kTypeNames[t]));
-    p.agents.mix[t] = b.mix[t];
-    auto& tb = b.types[t];
-    const std::string base = key("agents", kTypeNames[t]);
-    tb.liquid_share = v.real(key("agents.init.liquid_share", kTypeNames[t]));
-    tb.usdc_share = v.real(key("agents.init.usdc_share", kTypeNames[t]));
-    p.agents.liquid_share[t] = tb.liquid_share;
-    p.agents.usdc_share[t] = tb.usdc_share;
-    tb.attention = v.distribution(base + ".attention");
-    tb.sensitivity = v.distribution(base + ".sensitivity");
-    tb.temperature = v.real(base + ".temperature");
-    for (auto& a : tb.actions) {
-      const std::string ab = base + "." + std::string(a.name);
-      a.bias = v.distribution(ab + ".bias");
-      a.fraction = v.distribution(ab + ".fraction");
-      for (int k = 0; k < kNumSignals; ++k) a.w[k] = v.real(ab + ".w." + std::string(kSignalNames[k]));
-      for (int j = 0; j < kNumOwn; ++j) a.v[j] = v.real(ab + ".v." + std::string(kOwnNames[j]));
-    }
+    p.agents.liquid_share[t] = v.real(key("agents.init.liquid_share", kTypeNames[t]));
+    p.agents.usdc_share[t] = v.real(key("agents.init.usdc_share", kTypeNames[t]));
   }
-  b.required_discount = v.distribution("agents.bonder.required_discount");
-  b.lp_sell_on_withdraw = v.real("agents.lp.sell_on_withdraw");
-  p.agents.bonder_required_discount = b.required_discount;
-  p.agents.lp_sell_on_withdraw = b.lp_sell_on_withdraw;
+  p.agents.bonder_required_discount = v.distribution("agents.bonder.required_discount");
+  p.agents.lp_sell_on_withdraw = v.real("agents.lp.sell_on_withdraw");
   p.agents.wealth = v.distribution("agents.init.wealth");
   sc.market = market::read_market(v);
   return sc;

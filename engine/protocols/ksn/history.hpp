@@ -3,7 +3,7 @@
 // window, and TVL growth over a trailing window of rebases. Rings sized once per path.
 #include <cstdint>
 
-#include "engine/protocols/ksn/ring.hpp"
+#include "engine/core/ring.hpp"
 
 namespace stampede::ksn {
 

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <limits>
 
-#include "engine/protocols/ksn/ring.hpp"
+#include "engine/core/trailing_window.hpp"
 
 namespace stampede::ksn {
 
@@ -14,20 +14,28 @@ class BankRunObserver {
  public:
   BankRunObserver() = default;
   // window_steps = window/dt; initial_stake = Σ stake at t = 0.
-  BankRunObserver(std::int64_t window_steps, double fraction, double initial_stake);
+  BankRunObserver(std::int64_t window_steps, double fraction, double initial_stake)
+      : window_(static_cast<std::size_t>(window_steps > 0 ? window_steps : 1)), fraction_(fraction),
+        last_stake_(initial_stake) {}
   // After each step: gross KSN unstaked during it, Σ stake at its end. Returns whether the
   // condition holds at this step end.
-  bool record(double unstaked, double stake_at_end);
-  double unstaked_in_window() const { return unstaked_sum_; }
-  double reference_stake() const { return stake_.empty() ? 0.0 : stake_.oldest(); }
+  bool record(double unstaked, double stake_at_end) {
+    window_.push(unstaked, last_stake_);
+    last_stake_ = stake_at_end;
+    return window_.sum() > 0.0 && window_.sum() >= fraction_ * window_.base_at_window_start();
+  }
+  double unstaked_in_window() const { return window_.sum(); }
+  double reference_stake() const { return window_.size() ? window_.base_at_window_start() : last_stake_; }
   // §8 series unstaked_72h_fraction (0 when the reference stake is 0).
-  double unstaked_fraction() const;
+  double unstaked_fraction() const {
+    const double ref = reference_stake();
+    return ref > 0.0 ? window_.sum() / ref : 0.0;
+  }
 
  private:
-  Ring<double> unstaked_;  // last window_steps steps
-  Ring<double> stake_;     // stake at the last window_steps + 1 step ends (t = 0 included)
+  TrailingWindow window_;  // unstaked flows, and Σ stake at each step's start
   double fraction_ = 0.25;
-  double unstaked_sum_ = 0.0;
+  double last_stake_ = 0.0;
 };
 
 // below_backing: step-end P < B at every step of a run of ≥ duration.

@@ -97,9 +97,9 @@ struct KsnBondParams {
   std::int64_t claim_period = 24 * kSecondsPerHour;        // seed ("released daily")
 };
 
-// agents.* defaults of ksn.md §3/§6 (model); order staker, bonder, trader, lp.
+// agents.* defaults of ksn.md §3/§6 that are not behaviour weights (model); order staker,
+// bonder, trader, lp.
 struct KsnAgentParams {
-  double mix[4] = {0.55, 0.10, 0.30, 0.05};
   Distribution wealth = Distribution::lognormal(0.0, 1.0);
   double liquid_share[4] = {0.40, 0.0, 0.50, 0.10};
   double usdc_share[4] = {0.25, 0.35, 0.30, 0.10};

@@ -1,106 +1,175 @@
 #pragma once
-// One Monte Carlo path of the KSN model (ksn.md §4–§9): protocol scalars (KsnState), the
-// KSN-USDC pool, exogenous processes and the SoA agent population, advanced step by step.
-//
-// Passes over the agents per step: decide (phase 2: masks, own terms, choice, intent sums),
-// settle (phase 4a: fills), the accrue_bond kernel over bonders (KS19) and, on a rebase step,
-// the PoTP pass (KS10, reductions Q, W) and the accrue_rebase kernel (KS9) over stakers and
-// bonders. KS21's mark-to-market is evaluated inside the next decide pass from scalars saved at
-// the end of the step (holdings do not change in between), so wealth_i and pnl_i are not stored.
+// One Monte Carlo path of KSN (ksn.md §4–§9): protocol scalars (KsnState), the KSN-USDC pool,
+// exogenous processes and the agents' holdings, advanced by the framework's step
+// (engine/framework/protocol_model.hpp). The per-agent work is the fused pass's hooks: last
+// step's fills, then the bonders' vesting (accrue_bond, KS19) and daily claim (KS20), then the
+// own terms of the skip and the full evaluations. A rebase step (KS5–KS10) needs the settled
+// state: the framework settles at its end, then after_settle runs the PoTP update and
+// accrue_rebase over stakers and bonders.
 #include <cstdint>
-#include <vector>
 
-#include "agents/behaviour_columns.hpp"
-#include "engine/driver/model.hpp"
+#include "agents/fused_pass.hpp"
+#include "agents/population.hpp"
+#include "engine/core/aligned.hpp"
+#include "engine/core/ring.hpp"
+#include "engine/framework/invariants.hpp"
+#include "engine/framework/protocol_model.hpp"
 #include "engine/market/exogenous.hpp"
 #include "engine/market/twap.hpp"
-#include "engine/protocols/ksn/agent_state.hpp"
 #include "engine/protocols/ksn/apy.hpp"
 #include "engine/protocols/ksn/bond_quote.hpp"
-#include "engine/protocols/ksn/config.hpp"
 #include "engine/protocols/ksn/history.hpp"
+#include "engine/protocols/ksn/ksn.hpp"
 #include "engine/protocols/ksn/observers.hpp"
 #include "engine/protocols/ksn/rebase_policy.hpp"
 #include "engine/protocols/ksn/rebase_step.hpp"
-#include "engine/protocols/ksn/ring.hpp"
 #include "engine/protocols/ksn/schedule.hpp"
 #include "engine/protocols/ksn/state.hpp"
 #include "engine/protocols/ksn/treasury.hpp"
+#include "kernels/accrue_bond.hpp"
 
 namespace stampede::ksn {
 
-// ksn.md §8, in schema order. Every series is also a final (its value at the horizon).
-enum Series : int { s_price, s_backing, s_premium, s_rfv, s_excess_reserves, s_reserves_market_value,
-                    s_treasury_usdc, s_treasury_lp_rfv, s_treasury_cert_value, s_stable_share, s_dcp_balance,
-                    s_runway_rebases, s_rebase_rate, s_rebase_rate_eff, s_apy_instant, s_staked_fraction,
-                    s_supply, s_circulating, s_bond_debt, s_bond_discount, s_tvl, s_potp_mean,
-                    s_unstaked_72h_fraction, s_minted_surplus_cum, s_minted_bonds_cum, s_burned_cum,
-                    s_penalties_cum, kNumSeries };
-enum ExtraFinal : int { f_apy_realised = kNumSeries, f_premium_min, f_runway_rebases_min, kNumFinals };
-enum Event : int { e_bank_run, e_below_backing, e_rebase_default, e_rfv_deficit, kNumEvents };
-
-extern const char* const kSeriesNames[kNumSeries];
-extern const char* const kEventNames[kNumEvents];
-
-struct KsnRunConfig {
-  KsnScenario scenario;
-  std::uint64_t seed = 1;
-  std::int64_t agents = 0;
-  std::int64_t dt_seconds = 3600;
-  bool check = false;  // verify the §9 invariants every step
+// Per-agent holdings, structure of arrays (ksn.md §2), indexed like the population.
+struct KsnAgents {
+  // KSN liquid, USDC, staked KSN, unvested and vested-unclaimed bond KSN, LP shares.
+  AlignedArray<double> liquid, usdc, stake, bond_rem, bond_claim, lp;
+  // cost basis (USDC), since (s; t_i = now − since), bond_left (s), G_i, L_i, m_i, d_req_i.
+  AlignedArray<float> cost, since, bond_left, gov, loyalty, m, d_req;
 };
 
-// Sums of one step's intents (phase 2 -> phase 3).
+// The status byte's protocol flag (agents/population.hpp): withdrew since the last rebase (KS10).
+inline constexpr std::uint8_t kWithdrewFlag = std::uint8_t{1} << agents::kProtocolFlagShift;
+
+// Sums of one step's intents (the pass -> phase 3).
 struct KsnIntents {
   double unstake = 0, penalties = 0;  // Σa_i (staker and bonder exits), Σpen_i (KS11)
   double sell_ksn = 0;                // bonder and trader sells of liquid KSN
   double buy_usdc = 0;                // trader buys and the stakers' buy-and-stake
   double lp_add_usdc = 0, lp_withdraw_shares = 0;
   double bond_usdc = 0;               // Σu_i after the KS14 per-bond cap
-  std::uint64_t exits[kNumTypes] = {};
+  double stake_liquid = 0;            // liquid KSN staked (stakers' and bonders')
+  double stake_buy_usdc = 0;          // USDC of the stakers' buy-and-stake
 };
 
-// Phase-3 results every agent's settlement reads (all fills are pro rata, so linear).
+// What settling step t needs, fixed in its phase 3 (all fills are pro rata, so linear).
 struct KsnFills {
   double sell_ratio = 0;     // USDC per KSN sold by the agents (sell tax included)
   double buy_ratio = 0;      // KSN per USDC spent by the agents
   double lp_dx_per_share = 0, lp_dy_per_share = 0;
+  double lp_burn_ratio = 1;  // shares burned per share asked (1 unless the pool's locked residue caps it)
   double lp_per_usdc = 0;    // KS16 zap: LP shares per USDC
   double bond_fill = 0;      // KS14 f_b
   double payout_per_usdc = 0;
+  double bond_cap = 0;       // KS14 per-bond cap of the step, USDC
+  double decided_at = 0;     // t·dt: the decision's time (penalties)
+  float now = 0;             // (t + 1)·dt: a new position's since_i
+  bool claim = false;        // KS20 ran at the end of step t
 };
 
-class KsnPath final : public PathSimulation {
+class KsnPath {
  public:
-  KsnPath(const KsnRunConfig& config, std::uint64_t path);
-  void step(std::int64_t t, PathRecorder& rec) override;
-  void record(std::int64_t r, PathRecorder& rec) override;
-  void finish(PathRecorder& rec) override;
+  KsnPath(const KsnScenario& sc, const agents::Behaviour& behaviour, const framework::PathContext& ctx,
+          agents::Population& pop);
 
-  // For tests and --check: the §9 invariants, throwing RuntimeFailure naming the broken one.
-  void check_invariants(std::int64_t t) const;
+  // --- the framework's step (protocol_model.hpp) ---
+  void begin_step(std::int64_t t);
+  void signals(std::int64_t t, double* s, double* own_lo, double* own_hi);
+  void begin_decide(std::int64_t t);
+  void clear(std::int64_t t);
+  bool needs_settled_state(std::int64_t t) const { return KsnSchedule::due(t, sch_.rebase_steps); }
+  void after_settle(std::int64_t t);  // the rebase (KS5–KS10)
+  void observe(std::int64_t t);
+  void check(const framework::Invariants& inv) const;  // ksn.md §9
+  void series(double* out) const;
+  void finals(double* out) const;
+  void events(std::int64_t* first_step) const;
+
+  // --- the fused pass's hooks (agents/fused_pass.hpp) ---
+  static constexpr int actions(int type) { return type == bonder ? 4 : 2; }
+  static constexpr agents::Accrual accrual(int type) {
+    return type == bonder ? agents::Accrual::after_fills : agents::Accrual::none;
+  }
+  // KS19 linear vesting over the settled step, then KS20's daily claim.
+  template <int T, class A>
+  void accrue(std::size_t i) {
+    if constexpr (T == bonder) {
+      using D = xsimd::batch<double, A>;
+      kernels::detail::bond_batch<A>(bond_columns(), i, static_cast<double>(ctx_.dt_seconds));
+      if (fill_.claim) {
+        (D::load_aligned(a_.liquid.data() + i) + D::load_aligned(a_.bond_claim.data() + i)).store_aligned(a_.liquid.data() + i);
+        D(0.0).store_aligned(a_.bond_claim.data() + i);
+      }
+    }
+  }
+  template <int T>
+  void accrue_one(std::size_t i) {
+    if constexpr (T == bonder) {
+      kernels::detail::bond_one(bond_columns(), i, static_cast<double>(ctx_.dt_seconds));
+      if (fill_.claim) {
+        a_.liquid[i] = a_.liquid[i] + a_.bond_claim[i];
+        a_.bond_claim[i] = 0.0;
+      }
+    }
+  }
+  template <int T>
+  void settle(std::size_t i, int action, double f);
+
+  // KS21 wealth, over the holdings type T can have (the others stay 0; adding 0 changes nothing):
+  //   W_i = p·(liquid + stake + bond_rem + bond_claim) + usdc + lp·lp_value.
+  template <int T>
+  double wealth(std::size_t i) const {
+    double k = a_.liquid[i];
+    if constexpr (T == staker || T == bonder) k = k + a_.stake[i];
+    if constexpr (T == bonder) k = k + a_.bond_rem[i] + a_.bond_claim[i];
+    double W = mtm_p_ * k + a_.usdc[i];
+    if constexpr (T == lp) W = W + a_.lp[i] * mtm_lpv_;
+    return W;
+  }
+  // The own terms of §6 (pnl_i, pen_i, m_i − 1, d − d_req_i), in SIMD for the skip.
+  static constexpr bool own_terms_in_simd(int) { return true; }
+  template <int T, class A>
+  void own_terms(std::size_t i, xsimd::batch<double, A>* x) {
+    using D = xsimd::batch<double, A>;
+    D k = D::load_aligned(a_.liquid.data() + i);
+    if constexpr (T == staker || T == bonder) k = k + D::load_aligned(a_.stake.data() + i);
+    if constexpr (T == bonder) k = k + D::load_aligned(a_.bond_rem.data() + i) + D::load_aligned(a_.bond_claim.data() + i);
+    D W = D(mtm_p_) * k + D::load_aligned(a_.usdc.data() + i);
+    if constexpr (T == lp) W = W + D::load_aligned(a_.lp.data() + i) * D(mtm_lpv_);
+    const D cost = kernels::load_widened<A>(a_.cost.data() + i);
+    x[own_pnl] = xsimd::select(cost > D(0.0), W / cost - D(1.0), D(0.0));
+    const D age = D(decide_now_) - kernels::load_widened<A>(a_.since.data() + i);
+    x[own_pen] = D(p_.dcp.penalty_max) * kernels::max_of<A>(D(0.0), D(1.0) - age / D(static_cast<double>(p_.dcp.penalty_period)));
+    x[own_potp] = kernels::load_widened<A>(a_.m.data() + i) - D(1.0);
+    x[own_disc_gap] = D(quote_.discount) - kernels::load_widened<A>(a_.d_req.data() + i);
+  }
+  template <int T>
+  void own_terms_one(std::size_t i, double* x) const;
+  template <int T>
+  static void prefetch_decision(const KsnPath&, std::size_t, std::size_t) {}
+  template <int T>
+  void prepare(std::size_t i, bool reentered, agents::Decision& d);
+  template <int T>
+  void intent(std::size_t i, int action, double f, const agents::Decision& d);
+
   const KsnState& state() const { return s_; }
-  const KsnAgents& agents() const { return a_; }
-  double stake_total() const { return stake_end_; }
+  KsnState& state() { return s_; }
+  const KsnAgents& holdings() const { return a_; }
+  KsnAgents& holdings() { return a_; }
+  double stake_total() const { return stake_total_; }
 
  private:
-  void series_values(double (&vals)[kNumSeries]) const;
   void init_population();
-  void compute_signals(std::int64_t t);
-  void decide(std::int64_t t);
-  void clear(std::int64_t t);
-  void settle(std::int64_t t);
-  void rebase(std::int64_t t);
-  void observe(std::int64_t t);
-  double swap_ksn_in(double ksn_in);    // USDC out; fees booked
-  double swap_usdc_in(double usdc_in);  // KSN out; fees booked
-  double frac(int type, int action, std::size_t i) const;
+  void series_values(double* out) const;
+  kernels::BondColumns bond_columns() { return {a_.bond_rem.data(), a_.bond_claim.data(), a_.bond_left.data()}; }
   double bond_cap_usdc() const { return p_.bond.max_payout * S_decide_ * quote_.price; }
+  double sell(double ksn);   // into the pool, sub-swapped
+  double buy(double usdc);
 
-  const KsnRunConfig& cfg_;
+  const KsnScenario& sc_;
   const KsnParams& p_;
-  const KsnBehaviour& b_;
-  std::uint64_t path_;
+  const framework::PathContext ctx_;
+  agents::Population& pop_;
   KsnSchedule sch_;
   std::int64_t steps_per_day_;
   std::int64_t twap_window_;
@@ -113,28 +182,18 @@ class KsnPath final : public PathSimulation {
   SpotVolatility vol_;
   TvlGrowth tvl_;
 
-  agents::FractionLayout<kNumTypes, kMaxActions> frac_;
-  float* bias_cols_[kMaxActions] = {};
-  float* frac_cols_[kMaxActions] = {};
-  double inv_temp_[kNumTypes];
-  double common_[kNumTypes][kMaxActions];
-  std::int64_t type_count_[kNumTypes];
-
-  double signal_[kNumSignals] = {};
-  double exit_frac_[kNumTypes] = {};
-  double mtm_p_ = 0, mtm_lpv_ = 0;  // KS21 prices at the end of the previous step
+  // The decision's scalars: KS21 prices at the end of the previous step, the step's bond quote.
+  double mtm_p_ = 0, mtm_lpv_ = 0;
+  double decide_now_ = 0;
   BondQuote quote_{};
   BondType bond_type_ = BondType::reserve;
-  double S_decide_ = 0;
-  double S_circ_decide_ = 0;
+  double S_decide_ = 0, S_circ_decide_ = 0;
   double a_L_ = 1;
 
   KsnIntents in_;
   KsnFills fill_;
   RebaseOutcome last_rebase_{};
-  bool rebased_ = false;
 
-  // Histories (rings sized at construction).
   Ring<double> spot_day_;   // step-end spots, 24h + 1 (mom)
   Ring<double> spot_week_;  // step-end spots, 7d (ma7d demand reference)
   Ring<double> fees_day_;   // pool fees per step, USDC, 24h
@@ -145,10 +204,9 @@ class KsnPath final : public PathSimulation {
   std::int64_t first_[kNumEvents];
   double premium_min_ = 0, runway_min_ = 0;
 
-  double step_fees_ = 0, step_unstaked_ = 0;
-  double stake_end_ = 0;  // Σ stake at the end of the step
-  double usdc0_ = 0;      // Σ usdc_i + y + T_usdc at t0
-  double ln_growth_ = 0;
+  double fees_at_start_ = 0, step_unstaked_ = 0;
+  double stake_total_ = 0;  // Σ stake at the end of the step (tracked from the fills; exact after a rebase)
+  double usdc0_ = 0;        // Σ usdc_i + y + T_usdc at t0
 };
 
 }  // namespace stampede::ksn

@@ -10,14 +10,11 @@ KsnState make_initial_state(const KsnParams& params, std::int64_t dt_seconds) {
     throw std::invalid_argument("ksn.bond.vesting must be a positive multiple of dt");
   const KsnInitialParams& in = params.initial;
   KsnState s;
-  s.pool.x = in.pool_ksn;
-  s.pool.y = in.pool_usdc;
-  s.pool.L = std::sqrt(in.pool_ksn * in.pool_usdc);  // LP shares sqrt(x·y) at creation
-  s.pool.fee = params.pool.fee;
+  s.pool = market::ConstantProductPool(in.pool_ksn, in.pool_usdc, params.pool.fee);  // L0 = sqrt(x0·y0)
   s.T_usdc = in.treasury_usdc;
-  s.T_lp = in.treasury_lp_share * s.pool.L;
+  s.T_lp = in.treasury_lp_share * s.pool.shares();
   s.p_c = params.treasury.cert_price0;
-  s.C = in.treasury_cert / params.treasury.cert_price0;  // treasury_cert is in USD at p_c0
+  s.cert_units = in.treasury_cert / params.treasury.cert_price0;  // treasury_cert is in USD at p_c0
   s.DCP = in.dcp;
   s.H_ext = in.external_ksn;
   s.S = in.staked + in.agent_liquid + in.external_ksn + in.dcp + in.pool_ksn;

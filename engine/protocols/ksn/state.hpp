@@ -4,19 +4,12 @@
 // observers.hpp.
 #include <cstdint>
 
+#include "engine/market/pool.hpp"
 #include "engine/protocols/ksn/bond_debt.hpp"
 #include "engine/protocols/ksn/params.hpp"
 
 namespace stampede::ksn {
 
-// The KSN-USDC constant-product pool (market.md): reserves x (KSN), y (USDC), LP supply L.
-struct Pool {
-  double x = 0.0;
-  double y = 0.0;
-  double L = 0.0;
-  double fee = 0.003;
-  double spot() const { return y / x; }  // P = y/x
-};
 
 // PoTP weights (KS10), set by the policy (§5 phase 3.6), each in [0, 1].
 struct PotpWeights {
@@ -42,12 +35,12 @@ struct KsnLedger {
 
 struct KsnState {
   double S = 0.0;       // total supply, KSN
-  Pool pool;            // x, y, L
+  market::ConstantProductPool pool{1.0, 1.0, 0.0};  // KSN-USDC: x (KSN), y (USDC), L shares
   double H_ext = 0.0;   // KSN held outside the agent population
   double DCP = 0.0;     // Dynamic Collaboration Pool, KSN
   double T_usdc = 0.0;  // treasury USDC
   double T_lp = 0.0;    // treasury-owned LP shares (POL)
-  double C = 0.0;       // certificate units
+  double cert_units = 0.0;  // certificate units C (KS1)
   double p_c = 1.0;     // certificate price, USD (KS1)
   double q_usd = 1.0;   // USD per USDC (reserve_depeg, market.md)
   BondDebt debt;        // D and its vintage ring (KS17–KS18)

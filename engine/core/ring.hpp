@@ -1,11 +1,11 @@
 #pragma once
 // Fixed-capacity ring of the last `capacity` values, allocated once at path start so the step
-// loop never allocates (histories of ksn.md §2: spots, TVL per rebase, unstakes, stake).
+// loop never allocates (the histories behind signals and risk windows of every protocol).
 #include <cassert>
 #include <cstddef>
 #include <vector>
 
-namespace stampede::ksn {
+namespace stampede {
 
 template <class T>
 class Ring {
@@ -46,4 +46,4 @@ class Ring {
   std::size_t size_ = 0;
 };
 
-}  // namespace stampede::ksn
+}  // namespace stampede
