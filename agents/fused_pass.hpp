@@ -73,6 +73,7 @@ struct Scalar {};
 struct PassCounts {
   std::uint64_t exits[kMaxTypes] = {};  // agents that chose their type's exit action (intents count)
   std::uint64_t evaluated = 0;          // full evaluations (the skip's complement; a diagnostic)
+  std::uint64_t acted = 0;              // agents that chose an action
 };
 
 struct PassWork {
@@ -140,7 +141,10 @@ struct TypePass {
       if (tp.has_exit_state) st = static_cast<std::uint8_t>(st | kExitedBit);
     }
     pop.status[i] = static_cast<std::uint8_t>((st & ~kActionCodeMask) | code);
-    if (code != 0) proto.template intent<T>(i, code - 1, pop.fraction(T, code - 1, i), d);
+    if (code != 0) {
+      ++counts.acted;
+      proto.template intent<T>(i, code - 1, pop.fraction(T, code - 1, i), d);
+    }
   }
 
   // The skip is exact only if every own term stays in its declared range: checked wherever a

@@ -63,7 +63,14 @@ class ProtocolPath final : public PathSimulation {
   }
 
   void step(std::int64_t t, PathRecorder& rec) override {
-    (void)rec;
+    (void)rec;  // events are marked at the end (finish), from the protocol's observers
+    step_with<kernels::DefaultArch>(t);
+  }
+
+  // The step with the fused pass built for architecture A (agents::Scalar: the scalar twin the
+  // tests compare with). Returns the pass's counts.
+  template <class A>
+  agents::PassCounts step_with(std::int64_t t) {
     proto_.begin_step(t);
     double signals[agents::kMaxSignals] = {};
     double lo[agents::kMaxOwn], hi[agents::kMaxOwn];
@@ -75,19 +82,20 @@ class ProtocolPath final : public PathSimulation {
     agents::step_coefficients(behaviour_, signals, exit_share_, lo, hi, coefficients_);
     proto_.begin_decide(t);
     const rng::Stream decide(ctx_.key, rng::Purpose::decide, static_cast<std::uint64_t>(t));
-    const agents::PassCounts counts = agents::fused_pass<kernels::DefaultArch, P::kTypes>(
-        proto_, pop_, behaviour_, coefficients_, decide, agents::PassWork{!settled_, true});
+    const agents::PassCounts counts =
+        agents::fused_pass<A, P::kTypes>(proto_, pop_, behaviour_, coefficients_, decide, agents::PassWork{!settled_, true});
     evaluated_ += counts.evaluated;
     for (int k = 0; k < P::kTypes; ++k)
       exit_share_[k] = type_count_[k] > 0 ? static_cast<double>(counts.exits[k]) / type_count_[k] : 0.0;
     proto_.clear(t);
     settled_ = false;
     if (ctx_.check || proto_.needs_settled_state(t)) {
-      settle();
+      settle_with<A>();
       proto_.after_settle(t);
     }
     proto_.observe(t);
     if (ctx_.check) proto_.check(Invariants(t));
+    return counts;
   }
 
   void record(std::int64_t r, PathRecorder& rec) override {
@@ -115,11 +123,12 @@ class ProtocolPath final : public PathSimulation {
   }
 
   // Applies the pending fills and accruals now (a settle-only pass); a no-op when settled.
-  void settle() {
+  void settle() { settle_with<kernels::DefaultArch>(); }
+  template <class A>
+  void settle_with() {
     if (settled_) return;
     const rng::Stream none(ctx_.key, rng::Purpose::decide, 0);
-    agents::fused_pass<kernels::DefaultArch, P::kTypes>(proto_, pop_, behaviour_, coefficients_, none,
-                                                        agents::PassWork{true, false});
+    agents::fused_pass<A, P::kTypes>(proto_, pop_, behaviour_, coefficients_, none, agents::PassWork{true, false});
     settled_ = true;
   }
 
