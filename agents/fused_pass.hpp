@@ -29,8 +29,9 @@
 //   template <int T> void settle(std::size_t i, int action, double f);   // last step's fills
 //   static constexpr int actions(int T);                      // the type's action count
 //   static constexpr bool own_terms_in_simd(int T);           // else the declared ranges bound them
-//   template <int T, class A> void own_terms(std::size_t i, xsimd::batch<double, A>* x);  // x[j], W agents
-//   template <int T> void own_terms_one(std::size_t i, double* x);                       // scalar twin
+//   template <int T, class A> void own_terms(std::size_t i, xsimd::batch<double, A>* x,
+//                                            xsimd::batch_bool<double, A>* allowed);  // x[j] and masks, W agents
+//   template <int T> void own_terms_one(std::size_t i, double* x, bool* allowed);      // scalar twin
 //   template <int T> static void prefetch_decision(const P&, std::size_t begin, std::size_t end);
 //                                                          // what prepare reads beyond own_terms
 //   template <int T> void prepare(std::size_t i, bool reentered, Decision& d);  // masks, own terms
@@ -41,6 +42,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -125,6 +127,7 @@ struct TypePass {
     Decision d;
     proto.template prepare<T>(i, reentered, d);
     check_own_ranges(i, d);
+    check_masks(i, d);
     const double rho = pop.attention[i], h = pop.sensitivity[i];
     double prob[kMaxActions] = {};
     for (int a = 0; a < M; ++a) {
@@ -180,12 +183,27 @@ struct TypePass {
     }
   }
 
+  // The skip leaves out what own_terms masks: exact only if prepare masks it too.
+  void check_masks(std::size_t i, const Decision& d) {
+    if constexpr (P::own_terms_in_simd(T)) {
+      double own[kMaxOwn] = {};
+      bool allowed[kMaxActions] = {true, true, true, true};
+      proto.template own_terms_one<T>(i, own, allowed);
+      for (int a = 0; a < M; ++a)
+        if (d.allowed[a] && !allowed[a])
+          throw std::logic_error("action " + tp.action[static_cast<std::size_t>(a)].name + " of agent " +
+                                 std::to_string(i) + " is allowed by prepare but masked by own_terms");
+    }
+  }
+
   // z_a of agents [i, i + W) for every action.
   template <class A>
   void scores(std::size_t i, xsimd::batch<double, A>* z) {
     using D = xsimd::batch<double, A>;
     D own[kMaxOwn];
-    if constexpr (P::own_terms_in_simd(T)) proto.template own_terms<T, A>(i, own);
+    xsimd::batch_bool<double, A> allowed[kMaxActions];
+    for (int a = 0; a < M; ++a) allowed[a] = D(0.0) == D(0.0);
+    if constexpr (P::own_terms_in_simd(T)) proto.template own_terms<T, A>(i, own, allowed);
     const D h = kernels::load_widened<A>(pop.sensitivity.data() + i);
     for (int a = 0; a < M; ++a) {
       D za = h * D(c_[a]);
@@ -194,7 +212,9 @@ struct TypePass {
       } else {
         za += D(om_[a]);
       }
-      z[a] = (za + kernels::load_widened<A>(pop.bias[static_cast<std::size_t>(a)].data() + i)) * D(inv_t_);
+      za = (za + kernels::load_widened<A>(pop.bias[static_cast<std::size_t>(a)].data() + i)) * D(inv_t_);
+      // A masked action has P = 0: its bound is σ(−∞), which the bound clamps to 2^−1010.
+      z[a] = xsimd::select(allowed[a], za, D(-std::numeric_limits<double>::infinity()));
     }
   }
 
@@ -229,7 +249,8 @@ struct TypePass {
   // The scalar twin of need_mask's test for one agent.
   bool needs_full(std::size_t i, double u) {
     double own[kMaxOwn] = {};
-    if constexpr (P::own_terms_in_simd(T)) proto.template own_terms_one<T>(i, own);
+    bool allowed[kMaxActions] = {true, true, true, true};
+    if constexpr (P::own_terms_in_simd(T)) proto.template own_terms_one<T>(i, own, allowed);
     const double h = pop.sensitivity[i];
     double sum = 0.0;
     for (int a = 0; a < M; ++a) {
@@ -240,6 +261,7 @@ struct TypePass {
         z += om_[a];
       }
       z = (z + static_cast<double>(pop.bias[static_cast<std::size_t>(a)][i])) * inv_t_;
+      if (!allowed[a]) z = -std::numeric_limits<double>::infinity();
       sum = a == 0 ? sigmoid_upper_bound(z) : sum + sigmoid_upper_bound(z);
     }
     return !(u >= static_cast<double>(pop.attention[i]) * sum * kSkipSlack);

@@ -42,7 +42,7 @@ static void add_market_keys(Schema& s) {
   s.real("market.demand.elasticity", 0, Bounds::at_least(0))
       .unit("quote/h per unit of ref - p per token")
       .doc("price-elastic outside flow");
-  s.real("market.demand.theta", 0.05, Bounds::at_least(0)).unit("per hour").doc("OU mean reversion of the noise X");
+  s.real("market.demand.theta", 0.05, Bounds::above(0)).unit("per hour").doc("OU mean reversion of the noise X");
   s.real("market.demand.sd", 3000, Bounds::at_least(0)).unit("quote/h").doc("OU stationary sd of the noise X");
   s.choice("market.demand.ref", "reference", {"reference"})
       .doc("reference price of the elastic term: the token's reference (a protocol may offer more)");

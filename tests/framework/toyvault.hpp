@@ -174,34 +174,32 @@ class Path {
     if constexpr (T == saver) kernels::detail::rebase_one({a_.vault.data()}, i, p_.yield);
   }
   static constexpr bool own_terms_in_simd(int) { return true; }
-  template <int T, class A>
-  void own_terms(std::size_t i, xsimd::batch<double, A>* x) {
+  template <int T, class A>  // own terms and masks for the skip (the same values as own_terms_one)
+  void own_terms(std::size_t i, xsimd::batch<double, A>* x, xsimd::batch_bool<double, A>* allowed) {
     using D = xsimd::batch<double, A>;
-    const D W = (D::load_aligned(a_.toy.data() + i) + D::load_aligned(a_.vault.data() + i)) * D(mtm_p_) +
-                D::load_aligned(a_.usd.data() + i);
+    const D toy = D::load_aligned(a_.toy.data() + i), usd = D::load_aligned(a_.usd.data() + i);
+    const D vault = D::load_aligned(a_.vault.data() + i);
+    const D W = (toy + vault) * D(mtm_p_) + usd;
     const D cost = kernels::load_widened<A>(a_.cost.data() + i);
     x[own_pnl] = xsimd::select(cost > D(0.0), W / cost - D(1.0), D(0.0));
+    allowed[0] = (T == trader ? usd : toy) > D(0.0);    // buy / deposit
+    allowed[1] = (T == trader ? toy : vault) > D(0.0);  // sell / withdraw
   }
   template <int T>
-  void own_terms_one(std::size_t i, double* x) const {
+  void own_terms_one(std::size_t i, double* x, bool* allowed) const {
     const double cost = a_.cost[i];
     x[own_pnl] = cost > 0 ? ((a_.toy[i] + a_.vault[i]) * mtm_p_ + a_.usd[i]) / cost - 1.0 : 0.0;
+    allowed[0] = (T == trader ? a_.usd[i] : a_.toy[i]) > 0;
+    allowed[1] = (T == trader ? a_.toy[i] : a_.vault[i]) > 0;
   }
   template <int T>
   static void prefetch_decision(const Path&, std::size_t, std::size_t) {}
   template <int T>
   void prepare(std::size_t i, bool reentered, agents::Decision& d) {
-    own_terms_one<T>(i, d.own);
+    own_terms_one<T>(i, d.own, d.allowed);
     if (reentered) {  // agents.md: the cost basis restarts at the current value
       a_.cost[i] = static_cast<float>((a_.toy[i] + a_.vault[i]) * mtm_p_ + a_.usd[i]);
       d.own[own_pnl] = 0;
-    }
-    if constexpr (T == trader) {
-      d.allowed[buy] = a_.usd[i] > 0;
-      d.allowed[sell] = a_.toy[i] > 0;
-    } else {
-      d.allowed[deposit] = a_.toy[i] > 0;
-      d.allowed[withdraw] = a_.vault[i] > 0;
     }
   }
   template <int T>

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <type_traits>
 
 #include "engine/core/errors.hpp"
 #include "engine/protocols/kai/arbitrage.hpp"
@@ -15,10 +16,7 @@
 namespace stampede::kai {
 namespace {
 
-constexpr std::int64_t kTimerOffset = 64;  // stored timer = round + 64: initial stakers are unlocked (§3)
-
-std::int64_t timer_round(std::uint32_t w) { return static_cast<std::int64_t>(w) - kTimerOffset; }
-std::uint32_t timer_word(std::int64_t round) { return static_cast<std::uint32_t>(round + kTimerOffset); }
+std::uint32_t timer_word(std::int64_t round) { return static_cast<std::uint32_t>(round + kTimerOffsetRounds); }
 
 }  // namespace
 
@@ -47,6 +45,7 @@ KaiPath::KaiPath(const KaiScenario& sc, const agents::Behaviour& behaviour, cons
   fill_.rps = s_.RPS;
   fill_.rps_lp = s_.RPS_lp;
   observe(-1);  // K24 prices of the initial state
+  init_cost_basis();
 }
 
 // kai.md §3 "Initial state".
@@ -96,13 +95,20 @@ void KaiPath::init_population() {
   double agent_kusdt = 0;
   for (std::size_t i = 0; i < n; ++i) agent_kusdt += a_.kusdt[i];
   kusdt0_ = agent_kusdt + s_.pool.quote_reserve() + s_.bb_kusdt + s_.arb_kusdt;
-  // K25: cost basis = W_i at the initial prices; initial stakers are unlocked.
-  const double p = s_.pool.spot(), lpv = (s_.pool.quote_reserve() + s_.pool.token_reserve() * p) / L0;
-  for (std::size_t i = 0; i < n; ++i) {
-    a_.timer[i] = timer_word(-kTimerOffset);
-    a_.cost[i] = static_cast<float>(a_.kai[i] * p + a_.kusdt[i] + (a_.st[i] + a_.skai[i]) * p_.skai_price +
-                                    a_.lp[i] * lpv);
-  }
+  for (std::size_t i = 0; i < n; ++i) a_.timer[i] = timer_word(-kTimerOffsetRounds);  // initial stakers are unlocked
+}
+
+// K25: cost_i = W_i (K24) at the initial prices, bKAI included.
+void KaiPath::init_cost_basis() {
+  const auto basis = [&](auto type) {
+    constexpr int T = decltype(type)::value;
+    const auto r = pop_.ranges[static_cast<std::size_t>(T)];
+    for (std::size_t i = r.begin; i < r.end; ++i) a_.cost[i] = static_cast<float>(mark_to_market<T>(i));
+  };
+  basis(std::integral_constant<int, holder>{});
+  basis(std::integral_constant<int, staker>{});
+  basis(std::integral_constant<int, bond_buyer>{});
+  basis(std::integral_constant<int, lp>{});
 }
 
 double KaiPath::agent_kai_sum() const {
@@ -168,30 +174,12 @@ void KaiPath::begin_decide(std::int64_t t) {
 // Masks and own terms of kai.md §6 for an agent the skip could not settle.
 template <int T>
 void KaiPath::prepare(std::size_t i, bool reentered, agents::Decision& d) {
-  const double kai = a_.kai[i], kusdt = a_.kusdt[i];
-  const double W = mark_to_market<T>(i);
-  if (reentered) a_.cost[i] = static_cast<float>(W);  // agents.md: the basis restarts at the current value
-  const double cost = a_.cost[i];
-  d.own[own_pnl] = reentered || !(cost > 0) ? 0.0 : W / cost - 1.0;
-  if constexpr (T == holder) {
-    d.allowed[holder_sell] = kai > 0;
-    d.allowed[holder_buy] = kusdt > 0;
-  } else if constexpr (T == staker) {
-    const double pending = a_.earned[i] + a_.st[i] * (s_.RPS - a_.snap[i]);  // K15
-    const std::int64_t tr = timer_round(a_.timer[i]);
-    d.scratch[0] = pending;
-    d.own[own_claimable] = W > 0 ? pending * mtm_p_ / W : 0.0;
-    d.allowed[staker_stake] = a_.skai[i] > 0;
-    d.allowed[staker_claim] = pending > 0 && s_.r >= tr + claim_lock_;
-    d.allowed[staker_withdraw] = a_.st[i] > 0 && s_.r >= tr + withdraw_lock_;
-  } else if constexpr (T == bond_buyer) {
-    d.allowed[bond_bond] = contraction_now_ && (kusdt + kai) > 0;
-    d.allowed[bond_redeem] = a_.bkai[i] > 0;
-    d.allowed[bond_sell] = kai > 0;
-  } else {
-    d.allowed[lp_remove] = a_.lp[i] > 0;
-    d.allowed[lp_add] = kusdt > 0 && kai > 0;
+  own_terms_one<T>(i, d.own, d.allowed);
+  if (reentered) {  // agents.md: the basis restarts at the current value, so pnl_i = 0 in this decision
+    a_.cost[i] = static_cast<float>(mark_to_market<T>(i));
+    d.own[own_pnl] = 0.0;
   }
+  if constexpr (T == staker) d.scratch[0] = a_.earned[i] + a_.st[i] * (s_.RPS - a_.snap[i]);  // pending (K15)
 }
 
 // The chosen action's amounts, into the step's aggregates (settle recomputes the same amounts

@@ -17,6 +17,7 @@
 #include "engine/protocols/kai/round.hpp"
 #include "engine/protocols/kai/signals.hpp"
 #include "engine/protocols/kai/state.hpp"
+#include "engine/random/stream_simd.hpp"
 #include "kernels/accrue_reward_per_share.hpp"
 
 namespace stampede::kai {
@@ -25,7 +26,7 @@ namespace stampede::kai {
 struct KaiAgents {
   AlignedArray<double> kai, kusdt, skai, st, earned, snap, bkai, snap_lp, lp;
   AlignedArray<float> cost;           // K25 basis (pnl is a behavioural term: float precision is ample)
-  AlignedArray<std::uint32_t> timer;  // round of the last stake or claim + kTimerOffset (K15 lockups)
+  AlignedArray<std::uint32_t> timer;  // round of the last stake or claim + kTimerOffsetRounds (K15 lockups)
 };
 
 // Sums of one step's intents (the pass -> phase 3).
@@ -51,6 +52,10 @@ struct KaiFills {
   double rps = 0, rps_lp = 0;  // K22/K23: the accumulators of the step (accrued before its fills)
   std::int64_t round = 0;      // K15: the lock timer restarts at this round
 };
+
+// The lock timer word holds the round of the last stake or claim plus this offset, so the
+// initial stakers (round −64) are unlocked from round 0 (kai.md §3).
+inline constexpr std::int64_t kTimerOffsetRounds = 64;
 
 class KaiPath {
  public:
@@ -84,36 +89,75 @@ class KaiPath {
     if constexpr (T == staker) kernels::detail::reward_one(boardroom_columns(), i, fill_.rps);
     if constexpr (T == bond_buyer) kernels::detail::reward_one(bkai_lp_columns(), i, fill_.rps_lp);
   }
-  // pnl_i (and the staker's claimable_i) for the skip, exactly as prepare computes them.
+  // pnl_i (and the staker's claimable_i) and the masks of §6, for the skip: the same values
+  // as own_terms_one, which prepare uses.
   static constexpr int actions(int type) { return type == holder || type == lp ? 2 : 3; }
   static constexpr bool own_terms_in_simd(int) { return true; }
   template <int T, class A>
-  void own_terms(std::size_t i, xsimd::batch<double, A>* x) {
+  void own_terms(std::size_t i, xsimd::batch<double, A>* x, xsimd::batch_bool<double, A>* allowed) {
     using D = xsimd::batch<double, A>;
-    const D p(mtm_p_);
-    D W = D::load_aligned(a_.kai.data() + i) * p + D::load_aligned(a_.kusdt.data() + i);
-    if constexpr (T == staker) W = W + (D::load_aligned(a_.st.data() + i) + D::load_aligned(a_.skai.data() + i)) * D(p_.skai_price);
-    if constexpr (T == bond_buyer) W = W + D::load_aligned(a_.skai.data() + i) * D(p_.skai_price);
-    if constexpr (T == bond_buyer) W = W + D::load_aligned(a_.bkai.data() + i) * p * D(mtm_vb_);
-    if constexpr (T == lp) W = W + D::load_aligned(a_.lp.data() + i) * D(mtm_lp_value_);
-    if constexpr (T == staker) W = W + D::load_aligned(a_.earned.data() + i) * p;
-    const D cost = kernels::load_widened<A>(a_.cost.data() + i);
-    x[own_pnl] = xsimd::select(cost > D(0.0), W / cost - D(1.0), D(0.0));
+    const D zero(0.0), p(mtm_p_);
+    const D kai = D::load_aligned(a_.kai.data() + i), kusdt = D::load_aligned(a_.kusdt.data() + i);
+    D W = kai * p + kusdt;
     if constexpr (T == staker) {
-      const D pending = D::load_aligned(a_.earned.data() + i) +
-                        D::load_aligned(a_.st.data() + i) * (D(s_.RPS) - D::load_aligned(a_.snap.data() + i));
-      x[own_claimable] = xsimd::select(W > D(0.0), pending * p / W, D(0.0));
+      const D st = D::load_aligned(a_.st.data() + i), skai = D::load_aligned(a_.skai.data() + i);
+      const D earned = D::load_aligned(a_.earned.data() + i);
+      W = W + (st + skai) * D(p_.skai_price);
+      W = W + earned * p;
+      const D pending = earned + st * (D(s_.RPS) - D::load_aligned(a_.snap.data() + i));
+      x[own_claimable] = xsimd::select(W > zero, pending * p / W, zero);
+      // K15 lockups: r ≥ timer + lock, on the round kept in the timer word.
+      const D since = rng::u32_to_double<A>(a_.timer.data() + i) - D(static_cast<double>(kTimerOffsetRounds));
+      const D r(static_cast<double>(s_.r));
+      allowed[staker_stake] = skai > zero;
+      allowed[staker_claim] = (pending > zero) & (r >= since + D(static_cast<double>(claim_lock_)));
+      allowed[staker_withdraw] = (st > zero) & (r >= since + D(static_cast<double>(withdraw_lock_)));
+    } else if constexpr (T == bond_buyer) {
+      const D skai = D::load_aligned(a_.skai.data() + i), bkai = D::load_aligned(a_.bkai.data() + i);
+      W = W + skai * D(p_.skai_price);
+      W = W + bkai * p * D(mtm_vb_);
+      x[own_claimable] = zero;
+      allowed[bond_bond] = (kusdt + kai > zero) & xsimd::batch_bool<double, A>(contraction_now_);
+      allowed[bond_redeem] = bkai > zero;
+      allowed[bond_sell] = kai > zero;
+    } else if constexpr (T == lp) {
+      const D lp_i = D::load_aligned(a_.lp.data() + i);
+      W = W + lp_i * D(mtm_lp_value_);
+      x[own_claimable] = zero;
+      allowed[lp_remove] = lp_i > zero;
+      allowed[lp_add] = (kusdt > zero) & (kai > zero);
     } else {
-      x[own_claimable] = D(0.0);
+      x[own_claimable] = zero;
+      allowed[holder_sell] = kai > zero;
+      allowed[holder_buy] = kusdt > zero;
     }
+    const D cost = kernels::load_widened<A>(a_.cost.data() + i);
+    x[own_pnl] = xsimd::select(cost > zero, W / cost - D(1.0), zero);
   }
   template <int T>
-  void own_terms_one(std::size_t i, double* x) {
+  void own_terms_one(std::size_t i, double* x, bool* allowed) const {
     const double W = mark_to_market<T>(i), cost = a_.cost[i];
+    const double kai = a_.kai[i], kusdt = a_.kusdt[i];
     x[own_pnl] = cost > 0 ? W / cost - 1.0 : 0.0;
+    x[own_claimable] = 0.0;
     if constexpr (T == staker) {
       const double pending = a_.earned[i] + a_.st[i] * (s_.RPS - a_.snap[i]);
+      const double since = static_cast<double>(a_.timer[i]) - static_cast<double>(kTimerOffsetRounds);
+      const double r = static_cast<double>(s_.r);
       x[own_claimable] = W > 0 ? pending * mtm_p_ / W : 0.0;
+      allowed[staker_stake] = a_.skai[i] > 0;
+      allowed[staker_claim] = pending > 0 && r >= since + static_cast<double>(claim_lock_);
+      allowed[staker_withdraw] = a_.st[i] > 0 && r >= since + static_cast<double>(withdraw_lock_);
+    } else if constexpr (T == bond_buyer) {
+      allowed[bond_bond] = kusdt + kai > 0 && contraction_now_;
+      allowed[bond_redeem] = a_.bkai[i] > 0;
+      allowed[bond_sell] = kai > 0;
+    } else if constexpr (T == lp) {
+      allowed[lp_remove] = a_.lp[i] > 0;
+      allowed[lp_add] = kusdt > 0 && kai > 0;
+    } else {
+      allowed[holder_sell] = kai > 0;
+      allowed[holder_buy] = kusdt > 0;
     }
   }
   // What prepare reads that own_terms did not: the staker's lock timer.
@@ -136,6 +180,7 @@ class KaiPath {
 
  private:
   void init_population();
+  void init_cost_basis();
   void round_event(std::int64_t t);
   double agent_kai_sum() const;
   kernels::RewardColumns boardroom_columns() { return {a_.earned.data(), a_.snap.data(), a_.st.data()}; }

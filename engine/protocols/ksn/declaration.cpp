@@ -17,7 +17,7 @@ const agents::BehaviourDecl& Ksn::behaviour() {
     constexpr double inf = std::numeric_limits<double>::infinity();
     agents::BehaviourDecl b;
     b.signals = {
-        {"yld", "730·ln(1 + r_eff) of the last rebase"},
+        {"yld", "n·ln(1 + r_eff) of the last rebase, n = rebases a year (730 at 12h)"},
         {"mom", "ln(P_t/P_{t−24h})"},
         {"run", "min(1, runway_days/90)"},
         {"prem", "ln(P/B), B the backing per KSN"},

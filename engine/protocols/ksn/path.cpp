@@ -43,7 +43,8 @@ KsnPath::KsnPath(const KsnScenario& sc, const agents::Behaviour& behaviour, cons
       spot_week_(static_cast<std::size_t>(std::max<std::int64_t>(1, 7 * 86400 / ctx.dt_seconds))),
       fees_day_(static_cast<std::size_t>(steps_per_day_)),
       below_backing_(sch_.below_backing_steps),
-      rebase_default_(p_.metrics.rebase_default_consecutive, p_.rebase.r_min) {
+      rebase_default_(p_.metrics.rebase_default_consecutive, p_.rebase.r_min),
+      apy_(rebases_per_year(sc.params.rebase.period)) {
   (void)behaviour;
   exo_.start_path(ctx.key);
   a_L_ = loyalty_decay(p_.rebase.period, p_.potp.loyalty_tau);
@@ -151,7 +152,7 @@ void KsnPath::signals(std::int64_t t, double* sig, double* own_lo, double* own_h
   fees_day_.for_each([&](double f) { fees += f; });
   const bool mint = p_.funding.mode == FundingMode::dcp_plus_surplus_mint;
   const double run_days = runway_days(s_.DCP, v.excess, mint, p_.funding.surplus_fraction, s_.r_t, s_.Q, p_.rebase.period);
-  sig[sig_yld] = yield_signal(s_.r_eff);
+  sig[sig_yld] = yield_signal(s_.r_eff, rebases_per_year(p_.rebase.period));
   sig[sig_mom] = std::log(P / spot_day_.oldest());
   sig[sig_run] = std::min(1.0, run_days / 90.0);
   sig[sig_prem] = std::log(P / v.backing);
@@ -167,35 +168,35 @@ void KsnPath::begin_decide(std::int64_t t) {
 }
 
 template <int T>
-void KsnPath::own_terms_one(std::size_t i, double* x) const {
+void KsnPath::own_terms_one(std::size_t i, double* x, bool* allowed) const {
   const double W = wealth<T>(i), cost = a_.cost[i];
   x[own_pnl] = cost > 0 ? W / cost - 1.0 : 0.0;
   x[own_pen] = penalty_rate(decide_now_ - static_cast<double>(a_.since[i]), p_.dcp);
   x[own_potp] = static_cast<double>(a_.m[i]) - 1.0;
   x[own_disc_gap] = quote_.discount - static_cast<double>(a_.d_req[i]);
+  const double liquid = a_.liquid[i], usdc = a_.usdc[i], stake = a_.stake[i];
+  if constexpr (T == staker) {
+    allowed[staker_enter] = liquid > 0 || usdc > 0;
+    allowed[staker_exit] = stake > 0;
+  } else if constexpr (T == bonder) {
+    allowed[bonder_bond] = usdc > 0;
+    allowed[bonder_stake] = liquid > 0;
+    allowed[bonder_sell] = liquid > 0;
+    allowed[bonder_exit] = stake > 0;
+  } else if constexpr (T == trader) {
+    allowed[trader_buy] = usdc > 0;
+    allowed[trader_sell] = liquid > 0;
+  } else {
+    allowed[lp_add] = usdc > 0;
+    allowed[lp_withdraw] = a_.lp[i] > 0;
+  }
 }
 
 // Masks (an action on an empty holding has P = 0, §6) and own terms.
 template <int T>
 void KsnPath::prepare(std::size_t i, bool reentered, agents::Decision& d) {
   (void)reentered;  // KSN types have no exited state
-  own_terms_one<T>(i, d.own);
-  const double liquid = a_.liquid[i], usdc = a_.usdc[i], stake = a_.stake[i];
-  if constexpr (T == staker) {
-    d.allowed[staker_enter] = liquid > 0 || usdc > 0;
-    d.allowed[staker_exit] = stake > 0;
-  } else if constexpr (T == bonder) {
-    d.allowed[bonder_bond] = usdc > 0;
-    d.allowed[bonder_stake] = liquid > 0;
-    d.allowed[bonder_sell] = liquid > 0;
-    d.allowed[bonder_exit] = stake > 0;
-  } else if constexpr (T == trader) {
-    d.allowed[trader_buy] = usdc > 0;
-    d.allowed[trader_sell] = liquid > 0;
-  } else {
-    d.allowed[lp_add] = usdc > 0;
-    d.allowed[lp_withdraw] = a_.lp[i] > 0;
-  }
+  own_terms_one<T>(i, d.own, d.allowed);
 }
 
 // The chosen action's amounts (settle recomputes them from the same holdings).
@@ -433,7 +434,7 @@ void KsnPath::series(double* out) const {
   const double vals[kNumSeries] = {
       P, v.backing, P / v.backing, v.rfv, v.excess, v.mv, s_.T_usdc, s_.q_usd * treasury_lp_rfv(s_),
       s_.cert_units * s_.p_c, v.stable_share, s_.DCP, runway_rebases(s_.DCP, s_.r_t, s_.Q), s_.r_t, s_.r_eff,
-      apy(s_.r_eff), v.s_circ > 0 ? stake_total_ / v.s_circ : 0.0, s_.S, v.s_circ, s_.debt.debt(), quote_.discount,
+      apy(s_.r_eff, rebases_per_year(p_.rebase.period)), v.s_circ > 0 ? stake_total_ / v.s_circ : 0.0, s_.S, v.s_circ, s_.debt.debt(), quote_.discount,
       v.tvl, s_.Q > 0 ? s_.W / s_.Q : 1.0, bank_run_.unstaked_fraction(), s_.ledger.minted_surplus,
       s_.ledger.minted_bonds, s_.ledger.burned(), s_.ledger.penalties};
   std::copy(vals, vals + kNumSeries, out);
@@ -485,7 +486,7 @@ void KsnPath::check(const framework::Invariants& inv) const {
 // The hooks the fused pass instantiates, per type.
 #define STAMPEDE_KSN_HOOKS(T)                                                             \
   template void KsnPath::settle<T>(std::size_t, int, double);                            \
-  template void KsnPath::own_terms_one<T>(std::size_t, double*) const;                   \
+  template void KsnPath::own_terms_one<T>(std::size_t, double*, bool*) const;            \
   template void KsnPath::prepare<T>(std::size_t, bool, agents::Decision&);               \
   template void KsnPath::intent<T>(std::size_t, int, double, const agents::Decision&);
 STAMPEDE_KSN_HOOKS(staker)

@@ -126,25 +126,52 @@ class KsnPath {
     if constexpr (T == lp) W = W + a_.lp[i] * mtm_lpv_;
     return W;
   }
-  // The own terms of §6 (pnl_i, pen_i, m_i − 1, d − d_req_i), in SIMD for the skip.
+  // The own terms of §6 (pnl_i, pen_i, m_i − 1, d − d_req_i) and the masks (an action on an
+  // empty holding has P = 0), in SIMD for the skip: the same values as own_terms_one, which
+  // prepare uses.
   static constexpr bool own_terms_in_simd(int) { return true; }
   template <int T, class A>
-  void own_terms(std::size_t i, xsimd::batch<double, A>* x) {
+  void own_terms(std::size_t i, xsimd::batch<double, A>* x, xsimd::batch_bool<double, A>* allowed) {
     using D = xsimd::batch<double, A>;
-    D k = D::load_aligned(a_.liquid.data() + i);
-    if constexpr (T == staker || T == bonder) k = k + D::load_aligned(a_.stake.data() + i);
+    const D zero(0.0);
+    const D liquid = D::load_aligned(a_.liquid.data() + i), usdc = D::load_aligned(a_.usdc.data() + i);
+    D k = liquid;
+    D stake = zero;
+    if constexpr (T == staker || T == bonder) {
+      stake = D::load_aligned(a_.stake.data() + i);
+      k = k + stake;
+    }
     if constexpr (T == bonder) k = k + D::load_aligned(a_.bond_rem.data() + i) + D::load_aligned(a_.bond_claim.data() + i);
-    D W = D(mtm_p_) * k + D::load_aligned(a_.usdc.data() + i);
-    if constexpr (T == lp) W = W + D::load_aligned(a_.lp.data() + i) * D(mtm_lpv_);
+    D W = D(mtm_p_) * k + usdc;
+    D lp_i = zero;
+    if constexpr (T == lp) {
+      lp_i = D::load_aligned(a_.lp.data() + i);
+      W = W + lp_i * D(mtm_lpv_);
+    }
     const D cost = kernels::load_widened<A>(a_.cost.data() + i);
-    x[own_pnl] = xsimd::select(cost > D(0.0), W / cost - D(1.0), D(0.0));
+    x[own_pnl] = xsimd::select(cost > zero, W / cost - D(1.0), zero);
     const D age = D(decide_now_) - kernels::load_widened<A>(a_.since.data() + i);
-    x[own_pen] = D(p_.dcp.penalty_max) * kernels::max_of<A>(D(0.0), D(1.0) - age / D(static_cast<double>(p_.dcp.penalty_period)));
+    x[own_pen] = D(p_.dcp.penalty_max) * kernels::max_of<A>(zero, D(1.0) - age / D(static_cast<double>(p_.dcp.penalty_period)));
     x[own_potp] = kernels::load_widened<A>(a_.m.data() + i) - D(1.0);
     x[own_disc_gap] = D(quote_.discount) - kernels::load_widened<A>(a_.d_req.data() + i);
+    if constexpr (T == staker) {
+      allowed[staker_enter] = (liquid > zero) | (usdc > zero);
+      allowed[staker_exit] = stake > zero;
+    } else if constexpr (T == bonder) {
+      allowed[bonder_bond] = usdc > zero;
+      allowed[bonder_stake] = liquid > zero;
+      allowed[bonder_sell] = liquid > zero;
+      allowed[bonder_exit] = stake > zero;
+    } else if constexpr (T == trader) {
+      allowed[trader_buy] = usdc > zero;
+      allowed[trader_sell] = liquid > zero;
+    } else {
+      allowed[lp_add] = usdc > zero;
+      allowed[lp_withdraw] = lp_i > zero;
+    }
   }
   template <int T>
-  void own_terms_one(std::size_t i, double* x) const;
+  void own_terms_one(std::size_t i, double* x, bool* allowed) const;
   template <int T>
   static void prefetch_decision(const KsnPath&, std::size_t, std::size_t) {}
   template <int T>
