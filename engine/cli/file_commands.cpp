@@ -18,7 +18,7 @@ int command_validate(const ScenarioArgs& args, const ProtocolRegistry& protocols
   // Building the model runs the protocol's own consistency checks (initial state, ...).
   auto model = protocols.find(s.protocol)->build(s, ModelOptions{});
   const int threads = effective_threads(args.threads);
-  const MemoryEstimate mem = estimate_memory(*model, run_shape(s), s.paths, threads);
+  const MemoryEstimate mem = estimate_memory(*model, run_shape(s), s.paths, threads, s.store_paths);
   std::cout << args.config << ": ok (" << s.protocol << ", " << s.paths << (s.paths == 1 ? " path" : " paths")
             << " x " << s.n_steps << (s.n_steps == 1 ? " step" : " steps") << ", " << model->agents_per_path()
             << " agents, " << model->bytes_per_agent() << " B per agent)\n";

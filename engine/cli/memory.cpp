@@ -20,7 +20,8 @@ std::string human_bytes(double b) {
   return buf;
 }
 
-MemoryEstimate estimate_memory(const Model& model, const RunShape& shape, std::int64_t paths_to_run, int threads) {
+MemoryEstimate estimate_memory(const Model& model, const RunShape& shape, std::int64_t paths_to_run, int threads,
+                               std::int64_t stored) {
   MemoryEstimate m;
   m.bytes_per_agent = model.bytes_per_agent();
   m.agents = model.agents_per_path();
@@ -33,7 +34,7 @@ MemoryEstimate estimate_memory(const Model& model, const RunShape& shape, std::i
   // Series of the paths in flight and of the stored ones (the finals and event steps of every
   // path go to a temporary file, and the other series into the band sketch).
   m.results = 8.0 * static_cast<double>(s.series.size()) * static_cast<double>(shape.n_records()) *
-              static_cast<double>(m.in_flight + std::min<std::int64_t>(16, paths_to_run));
+              static_cast<double>(m.in_flight + std::min<std::int64_t>(stored, paths_to_run));
   m.total = m.per_path * static_cast<double>(m.in_flight) + m.results;
   m.available = available_memory_bytes();
   return m;

@@ -22,7 +22,9 @@ struct MemoryEstimate {
   std::uint64_t available = 0;     // MemAvailable, 0 if unknown
 };
 
-MemoryEstimate estimate_memory(const Model& model, const RunShape& shape, std::int64_t paths_to_run, int threads);
+// `stored`: the paths whose series are kept (output.store_paths, at most the paths run).
+MemoryEstimate estimate_memory(const Model& model, const RunShape& shape, std::int64_t paths_to_run, int threads,
+                               std::int64_t stored);
 
 // "2000 agents x 112 B = 218.8 KiB, + 1.0 MiB fixed = 1.2 MiB per path; 1 path in flight (1 thread);
 // about 1.3 MiB in all with the results, of 23.2 GiB available".

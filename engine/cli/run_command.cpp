@@ -128,7 +128,7 @@ int command_run(const RunArgs& args, const ProtocolRegistry& protocols) {
               << " threads available here; running with " << count_of(threads, "thread", "threads") << "\n";
 
   // Memory estimate before any allocation (engine.md "Robustness").
-  const MemoryEstimate mem = estimate_memory(*model, shape, n_here, threads);
+  const MemoryEstimate mem = estimate_memory(*model, shape, n_here, threads, scenario.store_paths);
   if (!args.quiet) std::cerr << "memory: " << memory_text(mem) << "\n";
   check_memory(mem);
 

@@ -1,6 +1,7 @@
 #pragma once
 // Helpers for tests that run the `stampede` executable as a user would.
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -62,6 +63,32 @@ inline CliResult run_cli(const std::vector<std::string>& args,
   ::unlink(out_name);
   ::unlink(err_name);
   return r;
+}
+
+// run_cli, and the child's peak resident memory (getrusage of the waited child, in KiB).
+struct MeasuredResult {
+  int status = 0;
+  long max_rss_kb = 0;
+};
+inline MeasuredResult run_cli_measured(const std::vector<std::string>& args) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int null_fd = ::open("/dev/null", O_WRONLY);
+    ::dup2(null_fd, 1);
+    ::dup2(null_fd, 2);
+    std::vector<char*> argv;
+    std::string exe = STAMPEDE_EXE;
+    argv.push_back(exe.data());
+    std::vector<std::string> copy = args;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(exe.c_str(), argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  struct rusage usage {};
+  ::wait4(pid, &status, 0, &usage);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), usage.ru_maxrss};
 }
 
 // Starts the executable in the background (output discarded); returns its pid.

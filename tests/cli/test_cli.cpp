@@ -339,3 +339,21 @@ TEST_CASE("--set on one item of a list, and --version") {
   CHECK(v.out.find("git ") != std::string::npos);
   CHECK(v.out.find("SIMD ") != std::string::npos);
 }
+
+// --- issue 9: memory bounded in the number of paths ---
+
+TEST_CASE("a run's peak memory does not grow with its number of paths") {
+  // 10^3 and 10^5 paths of a tiny scenario: each path's series go into the band sketch as it
+  // ends, its finals to the paths' table on disk; only the first output.store_paths keep series.
+  TempDir dir("rss");
+  const auto peak = [&](const std::string& paths) {
+    const auto out = dir.path("rss" + paths + ".h5");
+    const auto r = run_cli_measured({"run", source_path("configs/kai-smoke.yaml"), "-o", out, "--paths", paths,
+                                     "--quiet", "--set", "agents.count=10", "--set", "horizon=1h"});
+    REQUIRE(r.status == 0);
+    return r.max_rss_kb;
+  };
+  const long small = peak("1000"), large = peak("100000");
+  MESSAGE("peak RSS: 10^3 paths " << small << " KiB, 10^5 paths " << large << " KiB");
+  CHECK(static_cast<double>(large) < 1.5 * static_cast<double>(small));
+}
