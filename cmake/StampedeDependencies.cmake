@@ -2,7 +2,9 @@
 find_package(TBB REQUIRED)                       # libtbb-dev
 find_package(xsimd REQUIRED)                     # libxsimd-dev
 find_package(Eigen3 REQUIRED NO_MODULE)          # libeigen3-dev
-find_package(HDF5 REQUIRED COMPONENTS C)         # libhdf5-dev
+find_package(PkgConfig REQUIRED)                 # pkg-config (finds HDF5, below)
+find_package(OpenSSL REQUIRED COMPONENTS Crypto) # libssl-dev (SHA-256 of configs)
+find_package(nlohmann_json 3.9 REQUIRED)         # nlohmann-json3-dev (--json output)
 find_package(yaml-cpp REQUIRED)                  # libyaml-cpp-dev
 find_package(fmt REQUIRED)                       # libfmt-dev
 find_package(CLI11 CONFIG REQUIRED)              # libcli11-dev
@@ -16,10 +18,15 @@ if(STAMPEDE_BUILD_BENCH)
 endif()
 find_path(RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)   # librandom123-dev (reference Philox)
 
+# HDF5 (libhdf5-dev) through pkg-config's hdf5-serial.pc (hdf5.pc where a distribution ships
+# only that), not CMake's FindHDF5: FindHDF5 asks the h5cc wrapper and test-compiles a C file, so
+# it needs the C language enabled, and the installed package's config (stampedeConfig.cmake.in)
+# finds HDF5 the same way so that a C++-only consumer (`project(app CXX)`) can find_package it.
+# Debian 12's HDF5 ships no CMake package config of its own. The .pc's include directory and
+# libhdf5 are all the C API needs (libhdf5.so brings its own dependencies).
+pkg_search_module(STAMPEDE_HDF5 REQUIRED IMPORTED_TARGET hdf5-serial hdf5)
 add_library(stampede_hdf5 INTERFACE)
-target_include_directories(stampede_hdf5 SYSTEM INTERFACE ${HDF5_INCLUDE_DIRS})
-target_link_libraries(stampede_hdf5 INTERFACE ${HDF5_C_LIBRARIES})
-target_compile_definitions(stampede_hdf5 INTERFACE ${HDF5_DEFINITIONS})
+target_link_libraries(stampede_hdf5 INTERFACE PkgConfig::STAMPEDE_HDF5)
 
 add_library(stampede_random123 INTERFACE)
 target_include_directories(stampede_random123 SYSTEM INTERFACE ${RANDOM123_INCLUDE_DIR})

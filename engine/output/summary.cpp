@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "engine/core/errors.hpp"
 
@@ -60,25 +63,6 @@ namespace {
 
 std::string num(double v) { return std::isnan(v) ? "-" : fmt::format("{:.6g}", v); }
 
-std::string json_num(double v) { return std::isfinite(v) ? fmt::format("{}", v) : "null"; }
-
-std::string json_str(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\u{:04x}", static_cast<int>(c));
-        else out += c;
-    }
-  }
-  return out + "\"";
-}
-
 }  // namespace
 
 std::string summary_table(const Summary& s, const RunMeta& meta) {
@@ -101,30 +85,37 @@ std::string summary_table(const Summary& s, const RunMeta& meta) {
 }
 
 std::string summary_json(const Summary& s, const RunMeta& meta) {
-  std::string out = "{";
-  out += fmt::format("\"scenario\":{},\"protocol\":{},\"seed\":{},\"shard\":{},\"n_paths\":{},\"paths_held\":{},",
-                     json_str(meta.scenario), json_str(meta.protocol), meta.seed, json_str(meta.shard), meta.n_paths,
-                     s.n_paths);
-  out += "\"events\":{";
-  for (std::size_t i = 0; i < s.events.size(); ++i) {
-    const EventSummary& e = s.events[i];
-    out += fmt::format("{}{}:{{\"probability\":{},\"ci_low\":{},\"ci_high\":{},\"count\":{},\"n\":{},"
-                       "\"method\":\"wilson\"}}",
-                       i ? "," : "", json_str(e.name), json_num(e.ci.p), json_num(e.ci.low), json_num(e.ci.high),
-                       e.count, e.n);
-  }
-  out += "},\"finals\":{";
-  for (std::size_t i = 0; i < s.finals.size(); ++i) {
-    const FinalSummary& f = s.finals[i];
-    out += fmt::format("{}{}:{{\"mean\":{},\"std_err\":{},\"min\":{},\"max\":{},\"n_defined\":{},\"quantiles\":{{",
-                       i ? "," : "", json_str(f.name), json_num(f.stats.mean), json_num(f.stats.std_err),
-                       json_num(f.stats.min), json_num(f.stats.max), f.stats.n_defined);
+  // nlohmann::ordered_json keeps the fields in the order written here (the order the output has
+  // always had); the library escapes every string, writes NaN and ±inf as null, and nests.
+  using Json = nlohmann::ordered_json;
+  Json j;
+  j["scenario"] = meta.scenario;
+  j["protocol"] = meta.protocol;
+  j["seed"] = meta.seed;
+  j["shard"] = meta.shard;
+  j["n_paths"] = meta.n_paths;
+  j["paths_held"] = s.n_paths;
+  Json events = Json::object();
+  for (const EventSummary& e : s.events)
+    events[e.name] = Json{{"probability", e.ci.p}, {"ci_low", e.ci.low}, {"ci_high", e.ci.high},
+                          {"count", e.count},      {"n", e.n},           {"method", "wilson"}};
+  j["events"] = std::move(events);
+  Json finals = Json::object();
+  for (const FinalSummary& f : s.finals) {
+    Json quantiles = Json::object();
     for (std::size_t q = 0; q < kQuantileLevels.size(); ++q)
-      out += fmt::format("{}\"{}\":{}", q ? "," : "", kQuantileLevels[q], json_num(f.stats.quantiles[q]));
-    out += "}}";
+      quantiles[fmt::format("{}", kQuantileLevels[q])] = f.stats.quantiles[q];  // "0.01", ..., "0.99"
+    finals[f.name] = Json{{"mean", f.stats.mean},
+                          {"std_err", f.stats.std_err},
+                          {"min", f.stats.min},
+                          {"max", f.stats.max},
+                          {"n_defined", f.stats.n_defined},
+                          {"quantiles", std::move(quantiles)}};
   }
-  out += "}}\n";
-  return out;
+  j["finals"] = std::move(finals);
+  // Names come from the user's YAML: bytes that are not UTF-8 become U+FFFD rather than
+  // invalid JSON or an exception.
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace stampede

@@ -44,7 +44,11 @@ Summary summarize(const RunData& run);
 // Human table for stdout: events with probability, count/n and 95% CI; finals with mean and
 // q5/q50/q95.
 std::string summary_table(const Summary& summary, const RunMeta& meta);
-// The same as one JSON object (NaN written as null).
+// The same as one JSON object, written with nlohmann/json (strings escaped, NaN and ±inf written
+// as null), followed by a newline:
+//   {"scenario":..,"protocol":..,"seed":..,"shard":..,"n_paths":..,"paths_held":..,
+//    "events":{NAME:{"probability","ci_low","ci_high","count","n","method":"wilson"},..},
+//    "finals":{NAME:{"mean","std_err","min","max","n_defined","quantiles":{"0.01":..,..,"0.99":..}},..}}
 std::string summary_json(const Summary& summary, const RunMeta& meta);
 
 }  // namespace stampede

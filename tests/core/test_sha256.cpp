@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <string_view>
 
 #include "engine/core/sha256.hpp"
 
@@ -12,4 +13,11 @@ TEST_CASE("sha256 known answers") {
         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
   CHECK(stampede::sha256_hex(std::string(1000000, 'a')) ==
         "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+// The whole view is hashed, embedded NUL bytes included (not up to the first NUL).
+TEST_CASE("sha256 of bytes with NULs") {
+  using namespace std::string_view_literals;
+  CHECK(stampede::sha256_hex("\0"sv) == "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d");
+  CHECK(stampede::sha256_hex("a\0b"sv) == "59b271ae1bbcb1d31d41929817f4b16fb439eb4f31520b5ad1d5ce98920a7138");
 }
