@@ -8,6 +8,9 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <thread>
+#include <vector>
 
 #include <benchmark/benchmark.h>
 
@@ -34,24 +37,40 @@ struct TriadArrays {
   }
 };
 
-// Triad bandwidth of this process, measured once on first use: one warm-up pass, then the best
-// of 5 timed passes over 2·10^7 doubles. Call it before a benchmark's timed loop.
-inline double triad_bytes_per_second() {
-  static const double bytes_per_second = [] {
-    TriadArrays t(kTriadElements);
-    triad(t.c.data(), t.a.data(), t.b.data(), 3.0, kTriadElements);
-    double best = 1e300;
-    for (int pass = 0; pass < 5; ++pass) {
-      const auto start = std::chrono::steady_clock::now();
-      triad(t.c.data(), t.a.data(), t.b.data(), 3.0, kTriadElements);
-      benchmark::ClobberMemory();
-      const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-      best = std::min(best, took.count());
+// Triad bandwidth of this process on `threads` threads (each streams its own contiguous slice
+// of the arrays, so 2 threads measure what 2 independent paths can share), measured once per
+// thread count on first use: one warm-up pass, then the best of 5 timed passes over 2·10^7
+// doubles. Call it before a benchmark's timed loop.
+inline double measure_triad_bytes_per_second(int threads) {
+  TriadArrays t(kTriadElements);
+  const auto pass = [&] {
+    std::vector<std::thread> workers;
+    const std::size_t slice = kTriadElements / static_cast<std::size_t>(threads);
+    for (int w = 0; w < threads; ++w) {
+      const std::size_t lo = static_cast<std::size_t>(w) * slice;
+      const std::size_t n = w + 1 == threads ? kTriadElements - lo : slice;
+      workers.emplace_back([&, lo, n] { triad(t.c.data() + lo, t.a.data() + lo, t.b.data() + lo, 3.0, n); });
     }
-    benchmark::DoNotOptimize(t.c.data());
-    return kTriadBytesPerElement * static_cast<double>(kTriadElements) / best;
-  }();
-  return bytes_per_second;
+    for (auto& w : workers) w.join();
+  };
+  pass();
+  double best = 1e300;
+  for (int rep = 0; rep < 5; ++rep) {
+    const auto start = std::chrono::steady_clock::now();
+    pass();
+    benchmark::ClobberMemory();
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    best = std::min(best, took.count());
+  }
+  benchmark::DoNotOptimize(t.c.data());
+  return kTriadBytesPerElement * static_cast<double>(kTriadElements) / best;
+}
+
+inline double triad_bytes_per_second(int threads = 1) {
+  static std::map<int, double> measured;  // benchmarks run one at a time: no lock needed
+  auto it = measured.find(threads);
+  if (it == measured.end()) it = measured.emplace(threads, measure_triad_bytes_per_second(threads)).first;
+  return it->second;
 }
 
 // Reports bytes/s (SetBytesProcessed) and "ratio_to_triad" = (bytes/s) / triad bytes/s. Both are
