@@ -355,5 +355,12 @@ TEST_CASE("a run's peak memory does not grow with its number of paths") {
   };
   const long small = peak("1000"), large = peak("100000");
   MESSAGE("peak RSS: 10^3 paths " << small << " KiB, 10^5 paths " << large << " KiB");
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer keeps freed blocks in its quarantine (256 MB by default) and pads every
+  // allocation, so a sanitized child's RSS grows with the allocations made, not with what it
+  // holds: the bound is a property of the release build, checked there.
+  MESSAGE("AddressSanitizer build: peak memory not compared");
+#else
   CHECK(static_cast<double>(large) < 1.5 * static_cast<double>(small));
+#endif
 }

@@ -1,0 +1,125 @@
+#pragma once
+// The engine-machinery checks every protocol passes, written once (engine.md "Paths, randomness,
+// determinism"; agents/fused_pass.hpp): results that do not depend on the thread count, the shard
+// split or `--check`, and the fused pass's SIMD form equal to its scalar twin on real states.
+// A protocol's tests call them with its own scenarios (tests/<protocol>/test_<protocol>_engine.cpp).
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "agents/fused_pass.hpp"
+#include "engine/driver/driver.hpp"
+#include "engine/driver/shard.hpp"
+#include "engine/framework/protocol_model.hpp"
+#include "kernels/simd.hpp"
+#include "support/protocol_runs.hpp"
+
+namespace protocol_test {
+
+// Event first steps that fired (≥ 0) over every path of a result.
+inline std::int64_t events_seen(const DriverResult& r) {
+  std::int64_t n = 0;
+  for (const auto& p : r.paths)
+    for (const auto s : p.first_step) n += s >= 0;
+  return n;
+}
+
+// `agents.count` and a horizon, plus every listed action's bias raised to N(mean, 1) so that
+// many agents act each step: fills, full evaluations, exits and re-entries within a few steps.
+inline std::vector<std::string> busy_sets(const std::string& agents, const std::string& horizon,
+                                          const std::vector<std::string>& actions, double bias_mean) {
+  std::vector<std::string> sets = {"agents.count=" + agents, "horizon=" + horizon};
+  for (const auto& a : actions)
+    sets.push_back("agents." + a + ".bias={dist: normal, mean: " + std::to_string(bias_mean) + ", sd: 1}");
+  return sets;
+}
+
+// 1 and 2 threads, and shards 1/2 + 2/2, give bit-identical finals, first steps and series, and
+// the shards' bands merge to the whole run's. `sc` should make events fire within its horizon
+// (checked), so that event steps are compared, not only "never".
+template <class P>
+void threads_and_shards_identical(const Scenario& sc) {
+  const std::int64_t n = 5;
+  const std::int64_t store = 3;  // stored series for paths 0–2: across the shard boundary (2 | 3)
+  const DriverResult one = run_ids<P>(sc, false, first_ids(n), 1, store);
+  const DriverResult two = run_ids<P>(sc, false, first_ids(n), 2, store);
+  REQUIRE(one.paths.size() == static_cast<std::size_t>(n));
+  CHECK(events_seen(one) > 0);
+  CHECK_FALSE(one.paths[0].series.empty());
+  CHECK(one.paths[static_cast<std::size_t>(n - 1)].series.empty());
+  require_identical(one, two);
+
+  BandSketch merged(static_cast<std::int64_t>(build<P>(sc, false)->schema().series.size()), run_shape(sc).n_records());
+  std::size_t row = 0;
+  for (std::int64_t k = 1; k <= 2; ++k) {
+    const Shard s{k, 2};
+    std::vector<std::uint64_t> ids;
+    for (auto p = s.first_path(n); p < s.end_path(n); ++p) ids.push_back(p);
+    const DriverResult part = run_ids<P>(sc, false, ids, 1, store);
+    REQUIRE(part.paths.size() == ids.size());
+    for (std::size_t i = 0; i < part.paths.size(); ++i) require_same_path(part, i, two, row++);
+    merged.merge(part.bands);
+  }
+  CHECK(row == static_cast<std::size_t>(n));
+  CHECK(merged == two.bands);
+}
+
+// `--check` (invariants every step, with the settle-only pass it needs) changes no result.
+template <class P>
+void check_changes_nothing(const Scenario& sc) {
+  const DriverResult plain = run_ids<P>(sc, false, first_ids(3), 2);
+  const DriverResult checked = run_ids<P>(sc, true, first_ids(3), 2);
+  CHECK(events_seen(plain) > 0);
+  require_identical(plain, checked);
+}
+
+// Three paths built identically (same scenario, seed and path id): `engine` runs the engine's own
+// step; `simd` and `scalar` run ProtocolPath::step_with with the pass instantiated for
+// kernels::DefaultArch and for agents::Scalar. `same(x, y)` compares two paths' agent columns and
+// protocol state bit for bit (the protocol's own comparison). Use an agent count whose type
+// ranges do not start or end on a SIMD batch (e.g. 1001), so the pass's head and tail code runs.
+// Not vacuous: at least `min_acted` actions and `min_exits` exits, and the SIMD pass both skipped
+// agents and evaluated some in full.
+template <class P, class Same>
+void simd_matches_scalar(const Scenario& sc, std::int64_t steps, Same same, std::uint64_t min_acted,
+                         std::uint64_t min_exits) {
+  for (const bool check : {false, true}) {
+    INFO("check = " << check);
+    framework::ProtocolModel<P> model(sc, ModelOptions{check});
+    const std::uint64_t id = 3;
+    auto engine = model.make_path(id), simd = model.make_path(id), scalar = model.make_path(id);
+    PathRecorder rec(model.schema(), run_shape(sc).n_records());
+    std::uint64_t acted_simd = 0, acted_scalar = 0, evaluated_simd = 0, evaluated_scalar = 0, exits = 0;
+    for (std::int64_t t = 0; t < steps; ++t) {
+      INFO("step " << t);
+      engine->step(t, rec);
+      const agents::PassCounts ca = simd->template step_with<kernels::DefaultArch>(t);
+      const agents::PassCounts cb = scalar->template step_with<agents::Scalar>(t);
+      acted_simd += ca.acted;
+      acted_scalar += cb.acted;
+      for (int k = 0; k < P::kTypes; ++k) CHECK(ca.exits[k] == cb.exits[k]);
+      same(*simd, *scalar);
+      same(*engine, *simd);  // the twin step is the engine's step
+      evaluated_simd += ca.evaluated;
+      evaluated_scalar += cb.evaluated;
+      for (int k = 0; k < P::kTypes; ++k) exits += ca.exits[k];
+    }
+    // The last step's fills.
+    engine->settle();
+    simd->template settle_with<kernels::DefaultArch>();
+    scalar->template settle_with<agents::Scalar>();
+    same(*simd, *scalar);
+    same(*engine, *simd);
+    CHECK(acted_simd == acted_scalar);
+    MESSAGE(std::string(P::kName) << ", check " << check << ": " << acted_simd << " actions, " << exits
+                     << " exits, full evaluations SIMD " << evaluated_simd << " vs scalar " << evaluated_scalar);
+    CHECK(acted_simd >= min_acted);
+    CHECK(exits >= min_exits);
+    CHECK(evaluated_simd > 0);
+    CHECK(evaluated_simd < evaluated_scalar);
+  }
+}
+
+}  // namespace protocol_test
