@@ -17,10 +17,8 @@ void check_limits(const BehaviourDecl& d) {
     throw std::logic_error("behaviour declaration exceeds the engine's limits (types, signals, own terms)");
   for (const auto& t : d.types) {
     if (t.actions.empty() || t.actions.size() > kMaxActions)
-      throw std::logic_error("behaviour declaration: type " + std::string(t.name) + " needs 1 to 4 actions");
-    int exits = 0;
-    for (const auto& a : t.actions) exits += a.exit ? 1 : 0;
-    if (exits > 1) throw std::logic_error("behaviour declaration: type " + std::string(t.name) + " has two exits");
+      throw std::logic_error("behaviour declaration: type " + std::string(t.name) + " needs 1 to " +
+                             std::to_string(kMaxActions) + " actions");
   }
 }
 
@@ -58,9 +56,10 @@ void declare_behaviour(config::Schema& s, const BehaviourDecl& d) {
       s.real(base + ".reentry", t.reentry, Bounds::closed(0, 1)).unit("per step").doc("re-entry probability of an exited agent");
     for (const auto& a : t.actions) {
       const std::string ab = base + "." + std::string(a.name);
-      s.distribution(ab + ".bias", Distribution::normal(a.bias_mean, 1.0))
+      s.distribution(ab + ".bias", Distribution::normal(a.bias_mean, d.bias_sd))
           .doc("b_i(a), the agent's own bias for `" + std::string(a.name) + "`: " + std::string(a.doc));
-      s.distribution(ab + ".fraction", a.fraction, {Bounds::closed(0, 1)}).doc("f_i(a): fraction of the holding acted on");
+      if (!a.whole)
+        s.distribution(ab + ".fraction", a.fraction, {Bounds::closed(0, 1)}).doc("f_i(a): fraction of the holding acted on");
       for (std::size_t k = 0; k < d.signals.size(); ++k) {
         double w = 0;
         for (auto [sig, x] : a.w)
@@ -104,9 +103,9 @@ Behaviour read_behaviour(const config::Values& v, const BehaviourDecl& d) {
       const std::string ab = base + "." + std::string(ad.name);
       a.name = std::string(ad.name);
       a.exit = ad.exit;
-      if (ad.exit) t.exit_action = static_cast<int>(ai);
+      if (ad.exit) t.exit_mask |= 1u << ai;
       a.bias = v.distribution(ab + ".bias");
-      a.fraction = v.distribution(ab + ".fraction");
+      a.fraction = ad.whole ? Distribution::constant(1.0) : v.distribution(ab + ".fraction");
       for (std::size_t k = 0; k < d.signals.size(); ++k) a.w[k] = v.real(ab + ".w." + std::string(d.signals[k].name));
       for (int j : td.own) a.v[static_cast<std::size_t>(j)] = v.real(ab + ".v." + std::string(d.own[static_cast<std::size_t>(j)].name));
     }

@@ -30,7 +30,8 @@ struct TypeParams {
   bool has_exit_state = true;
   double reentry = 0.0;
   int actions = 0;
-  int exit_action = -1;  // index of the exit action, -1 if none
+  unsigned exit_mask = 0;  // bit a: action a is an exit (a type may have several, k9.md §6)
+  bool is_exit(int a) const { return (exit_mask >> a) & 1u; }
   std::array<ActionParams, kMaxActions> action;
 };
 

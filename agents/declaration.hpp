@@ -21,9 +21,10 @@
 namespace stampede::agents {
 
 inline constexpr std::size_t kMaxTypes = 8;
-inline constexpr std::size_t kMaxActions = 4;
+// An action code is 3 bits of the status byte (agents/population.hpp), 0 = hold: 7 actions at most.
+inline constexpr std::size_t kMaxActions = 7;
 inline constexpr std::size_t kMaxSignals = 16;
-inline constexpr std::size_t kMaxOwn = 4;
+inline constexpr std::size_t kMaxOwn = 8;
 
 // How the engine fills a signal. `computed`: the protocol computes it each step. The herding
 // signals (agents.md: exit_frac = the previous step's share of the type's agents that chose the
@@ -51,11 +52,14 @@ struct OwnDecl {
 struct ActionDecl {
   std::string_view name;
   std::string_view doc;   // what the action does ("sell f_i of kai")
-  bool exit = false;      // the type's exit action (counted in its exit share; sets the exited state)
-  double bias_mean = 0;   // b_i(a) ~ normal(bias_mean, 1) unless the scenario says otherwise
+  bool exit = false;      // an exit action of the type (counted in its exit share; sets the exited state)
+  double bias_mean = 0;   // b_i(a) ~ normal(bias_mean, BehaviourDecl::bias_sd) unless the scenario says otherwise
   Distribution fraction = Distribution::constant(1.0);  // f_i(a)
   std::vector<std::pair<int, double>> w;  // default common-signal weights (signal index, weight)
   std::vector<std::pair<int, double>> v;  // default own-term weights (own index, weight)
+  // The action always takes the whole holding (a contract call without an amount, e.g. K9's claim
+  // or RYS withdraw(false)): no `.fraction` key, f_i(a) = 1.
+  bool whole = false;
 };
 
 struct TypeDecl {
@@ -74,6 +78,7 @@ struct TypeDecl {
 };
 
 struct BehaviourDecl {
+  double bias_sd = 1.0;  // the default spread of every b_i(a) (the protocol spec's calibration)
   std::vector<SignalDecl> signals;
   std::vector<OwnDecl> own;
   std::vector<TypeDecl> types;  // storage order: agents of type k are contiguous, types in this order

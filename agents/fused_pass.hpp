@@ -139,7 +139,7 @@ struct TypePass {
       prob[a] = rho * sigmoid(score * co.inv_temp[T]);
     }
     const std::uint8_t code = choose_action(prob, static_cast<std::size_t>(M), u);
-    if (code != 0 && code - 1 == tp.exit_action) {
+    if (code != 0 && tp.is_exit(code - 1)) {
       ++counts.exits[T];
       if (tp.has_exit_state) st = static_cast<std::uint8_t>(st | kExitedBit);
     }
@@ -187,7 +187,8 @@ struct TypePass {
   void check_masks(std::size_t i, const Decision& d) {
     if constexpr (P::own_terms_in_simd(T)) {
       double own[kMaxOwn] = {};
-      bool allowed[kMaxActions] = {true, true, true, true};
+      bool allowed[kMaxActions];
+      std::fill_n(allowed, kMaxActions, true);
       proto.template own_terms_one<T>(i, own, allowed);
       for (int a = 0; a < M; ++a)
         if (d.allowed[a] && !allowed[a])
@@ -249,7 +250,8 @@ struct TypePass {
   // The scalar twin of need_mask's test for one agent.
   bool needs_full(std::size_t i, double u) {
     double own[kMaxOwn] = {};
-    bool allowed[kMaxActions] = {true, true, true, true};
+    bool allowed[kMaxActions];
+    std::fill_n(allowed, kMaxActions, true);
     if constexpr (P::own_terms_in_simd(T)) proto.template own_terms_one<T>(i, own, allowed);
     const double h = pop.sensitivity[i];
     double sum = 0.0;
@@ -281,7 +283,7 @@ struct TypePass {
   void prefetch_group(std::size_t base) const {
     const std::size_t end = std::min(pop.ranges[T].end, base + 64);
     for (std::size_t i = base; i < end; i += 16)
-      for (int c = 0; c < pop.layout.columns; ++c) __builtin_prefetch(pop.frac[static_cast<std::size_t>(c)].data() + i);
+      for (int c = 0; c < pop.layout.type_columns[T]; ++c) __builtin_prefetch(pop.frac[static_cast<std::size_t>(c)].data() + i);
     P::template prefetch_decision<T>(proto, base, end);
   }
 

@@ -102,13 +102,31 @@ FractionLayout fraction_layout(const Behaviour& b) {
       else f.column[t][a] = c++;
     }
     f.columns = std::max(f.columns, c);
+    f.type_columns[t] = c;
   }
   return f;
 }
 
+namespace {
+// The share of agents [0, end of the last type with count(t) > k): what a slot column covers.
+template <class Count>
+double covered_share(const Behaviour& b, int k, Count count) {
+  double share = 0, upto = 0;
+  for (int t = 0; t < b.types; ++t) {
+    upto += b.type[static_cast<std::size_t>(t)].mix;
+    if (count(t) > k) share = upto;
+  }
+  return share;
+}
+}  // namespace
+
 std::size_t Population::bytes_per_agent(const Behaviour& b) {
   const FractionLayout f = fraction_layout(b);
-  return sizeof(std::uint8_t) + (2 + static_cast<std::size_t>(b.max_actions()) + static_cast<std::size_t>(f.columns)) * sizeof(float);
+  double slots = 2.0;  // h_i, ρ_i
+  for (int a = 0; a < b.max_actions(); ++a)
+    slots += covered_share(b, a, [&](int t) { return b.type[static_cast<std::size_t>(t)].actions; });
+  for (int c = 0; c < f.columns; ++c) slots += covered_share(b, c, [&](int t) { return f.type_columns[t]; });
+  return sizeof(std::uint8_t) + static_cast<std::size_t>(std::ceil(slots * sizeof(float) - 1e-9));
 }
 
 Population::Population(const Behaviour& b, std::size_t n, const rng::PathKey& key) {
@@ -116,11 +134,18 @@ Population::Population(const Behaviour& b, std::size_t n, const rng::PathKey& ke
   for (int t = 0; t < b.types; ++t) mix[static_cast<std::size_t>(t)] = b.type[static_cast<std::size_t>(t)].mix;
   ranges = TypeRanges::from_mix(std::span<const double>(mix.data(), static_cast<std::size_t>(b.types)), n);
   layout = fraction_layout(b);
+  std::array<std::size_t, kMaxActions> bias_end{}, frac_end{};
   sensitivity.resize(n);
   attention.resize(n);
   status.resize(n);
-  for (int a = 0; a < b.max_actions(); ++a) bias[static_cast<std::size_t>(a)].resize(n);
-  for (int c = 0; c < layout.columns; ++c) frac[static_cast<std::size_t>(c)].resize(n);
+  // Each slot column up to the end of the last type that uses it.
+  for (int t = 0; t < b.types; ++t) {
+    const std::size_t end = ranges[static_cast<std::size_t>(t)].end;
+    for (int a = 0; a < b.type[static_cast<std::size_t>(t)].actions; ++a) bias_end[static_cast<std::size_t>(a)] = end;
+    for (int c = 0; c < layout.type_columns[t]; ++c) frac_end[static_cast<std::size_t>(c)] = end;
+  }
+  for (int a = 0; a < b.max_actions(); ++a) bias[static_cast<std::size_t>(a)].resize(bias_end[static_cast<std::size_t>(a)]);
+  for (int c = 0; c < layout.columns; ++c) frac[static_cast<std::size_t>(c)].resize(frac_end[static_cast<std::size_t>(c)]);
   // Each column from its own ColumnId, so adding one never shifts another's draws.
   for (int t = 0; t < b.types; ++t) {
     const TypeRange r = ranges[static_cast<std::size_t>(t)];

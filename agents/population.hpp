@@ -89,12 +89,16 @@ inline constexpr std::uint64_t kExited8 = 0x8080808080808080ull;
 struct FractionLayout {
   int column[kMaxTypes][kMaxActions];  // -1: constant
   double constant[kMaxTypes][kMaxActions];
-  int columns = 0;
+  int columns = 0;                     // the most any type uses
+  int type_columns[kMaxTypes] = {};    // how many type t uses
 };
 
 // The per-agent behaviour columns of one path (agents.md "Heterogeneity in compact form"): h_i,
 // ρ_i, a bias b_i(a) per action slot, the random fractions, and the status byte. The protocol's
 // own holdings live in its own SoA struct, indexed the same way.
+// A slot column (bias of action slot a, fraction column c) covers agents [0, end of the last type
+// that uses it) and no more: types with fewer actions than the most cost no memory for the slots
+// they lack when they come last (a protocol orders its types so, e.g. K9's vesters first).
 struct Population {
   TypeRanges ranges;
   FractionLayout layout{};
@@ -112,7 +116,8 @@ struct Population {
     const int c = layout.column[type][action];
     return c < 0 ? layout.constant[type][action] : static_cast<double>(frac[static_cast<std::size_t>(c)][i]);
   }
-  // Bytes per agent of these columns for a behaviour (the memory estimate made before a run).
+  // Bytes per agent of these columns for a behaviour at its declared mix (the memory estimate made
+  // before a run), rounded up.
   static std::size_t bytes_per_agent(const Behaviour& b);
 };
 

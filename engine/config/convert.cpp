@@ -196,6 +196,10 @@ bool convert(const Param& p, const YAML::Node& node, const Origin& origin, const
              Sink& sink) {
   const Location at = origin.at(node, key_loc);
   std::string why;
+  if (p.is_nullable() && node.IsDefined() && node.IsNull()) {
+    out = std::monostate{};
+    return true;
+  }
   switch (p.kind()) {
     case Kind::real:
       if (const auto v = read_real(node, why)) {

@@ -56,7 +56,10 @@ static void emit_field(YAML::Emitter& out, const Field& f, const FieldValue& v) 
 
 void emit_value(YAML::Emitter& out, const Param& p, const Value& v) {
   switch (p.kind()) {
-    case Kind::real: out << format_number(std::get<double>(v)); break;
+    case Kind::real:
+      if (const auto* x = std::get_if<double>(&v)) out << format_number(*x);
+      else out << YAML::Null;  // a nullable key left null
+      break;
     case Kind::integer:
       if (p.is_uint64()) out << std::to_string(static_cast<std::uint64_t>(std::get<std::int64_t>(v)));
       else out << std::to_string(std::get<std::int64_t>(v));
@@ -102,7 +105,7 @@ void emit_value(YAML::Emitter& out, const Param& p, const Value& v) {
 }
 
 std::string flow_text(const Param& p, const Value& v) {
-  if (p.kind() == Kind::duration && std::holds_alternative<std::monostate>(v)) return "(unset)";
+  if (std::holds_alternative<std::monostate>(v)) return p.is_nullable() ? "null" : "(unset)";
   YAML::Emitter out;
   out << YAML::Flow;
   if (p.kind() == Kind::records) {

@@ -148,6 +148,14 @@ static void default_in_bounds(const std::string& path, double def, const Bounds&
     throw std::logic_error("config schema: " + path + ": default " + format_number(def) + " outside " + b.str());
 }
 
+Param& Param::nullable() {
+  if (kind_ != Kind::real && kind_ != Kind::duration)
+    throw std::logic_error("config schema: " + path_ + ": only real and duration keys may be nullable");
+  nullable_ = true;
+  if (kind_ == Kind::real) def_ = std::monostate{};
+  return *this;
+}
+
 Param& Schema::real(std::string path, double def, Bounds b) {
   default_in_bounds(path, def, b);
   return add(std::move(path), Kind::real, def).set_bounds(b);

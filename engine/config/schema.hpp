@@ -90,6 +90,10 @@ class Param {
   // bit pattern (so a static_cast<std::uint64_t> of Values::integer gives it back); read it with
   // Values::uint64. Bounds do not apply.
   Param& full_uint64() { uint64_ = true; return *this; }
+  // A real or duration key that may be `null` (YAML null or `~`, or `--set key=null`): unset,
+  // read with Values::optional_real / Values::is_set. For reals the default becomes null.
+  Param& nullable();
+  bool is_nullable() const { return nullable_; }
 
   const std::string& path() const { return path_; }
   Kind kind() const { return kind_; }
@@ -116,6 +120,7 @@ class Param {
   std::string unit_, doc_;
   bool required_ = false;
   bool uint64_ = false;
+  bool nullable_ = false;
   Bounds bounds_;
   std::vector<std::string> choices_;
   std::string multiple_of_;

@@ -35,7 +35,11 @@ const Value& Values::get(std::string_view path, Kind k1, Kind k2) const {
   return e.value;
 }
 
-double Values::real(std::string_view path) const { return std::get<double>(get(path, Kind::real, Kind::real)); }
+double Values::real(std::string_view path) const {
+  const Value& v = get(path, Kind::real, Kind::real);
+  if (const auto* x = std::get_if<double>(&v)) return *x;
+  throw std::logic_error("config: " + std::string(path) + " is null; read it with optional_real");
+}
 std::int64_t Values::integer(std::string_view path) const {
   return std::get<std::int64_t>(get(path, Kind::integer, Kind::integer));
 }
@@ -49,6 +53,11 @@ const std::string& Values::text(std::string_view path) const {
 std::int64_t Values::duration_s(std::string_view path) const {
   const Value& v = get(path, Kind::duration, Kind::duration);
   return std::holds_alternative<std::int64_t>(v) ? std::get<std::int64_t>(v) : 0;
+}
+std::optional<double> Values::optional_real(std::string_view path) const {
+  const Value& v = get(path, Kind::real, Kind::real);
+  if (const auto* x = std::get_if<double>(&v)) return *x;
+  return std::nullopt;
 }
 bool Values::is_set(std::string_view path) const {
   return !std::holds_alternative<std::monostate>(entry(path).value);

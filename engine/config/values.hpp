@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,7 @@ class Values {
  public:
   // Accessors throw std::logic_error for an unknown path or a kind mismatch (a programming error).
   double real(std::string_view path) const;
+  std::optional<double> optional_real(std::string_view path) const;  // a nullable real: nullopt when null
   std::int64_t integer(std::string_view path) const;
   std::uint64_t uint64(std::string_view path) const;  // a full_uint64 integer key (`seed`)
   bool boolean(std::string_view path) const;

@@ -24,6 +24,7 @@ struct Distribution {
 
   static Distribution constant(double v) { return {DistKind::constant, v, 0.0}; }
   static Distribution uniform(double lo, double hi) { return {DistKind::uniform, lo, hi}; }
+  static Distribution uniform_int(double lo, double hi) { return {DistKind::uniform_int, lo, hi}; }
   static Distribution normal(double mean, double sd) { return {DistKind::normal, mean, sd}; }
   static Distribution lognormal(double mu, double sigma) { return {DistKind::lognormal, mu, sigma}; }
   static Distribution beta(double a, double b) { return {DistKind::beta, a, b}; }

@@ -68,9 +68,10 @@ TEST_CASE("KSN outputs carry the ksn.md §8 names and the model reports <= 112 b
   for (const char* name : {"apy_realised", "premium_min", "runway_rebases_min"})
     CHECK(std::count(s.finals.begin(), s.finals.end(), name) == 1);
   // The protocol's columns: 6 doubles + 7 floats (cost, since, bond_left, G_i, L_i, m_i, d_req_i)
-  // = 76 B; the population's: the status byte (action code, KS10 withdrew flag) + h, ρ + 4 bias
-  // slots + 2 random-fraction columns = 1 + 8 + 16 + 8 = 33 B; 109 B in all.
-  CHECK(model->bytes_per_agent() == 109);
+  // = 76 B; the population's: the status byte (action code, KS10 withdrew flag), h and ρ, bias
+  // slots 0–1 for all and 2–3 for stakers and bonders (the bonder's, 65% of agents), random-fraction
+  // column 0 for all and 1 up to the traders (95%): 1 + 4·(2 + 2 + 1.3 + 1 + 0.95) = 30 B; 106 B in all.
+  CHECK(model->bytes_per_agent() == 106);
   CHECK(model->bytes_per_agent() <= 112);
 }
 

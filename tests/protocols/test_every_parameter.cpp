@@ -30,10 +30,13 @@ namespace {
 // into contraction (bonds, redemption, debt), KSN into a run (penalties, bonds).
 struct Context {
   std::string yaml;
-  // Keys that only act together with another setting: the overrides that make them act.
+  // Keys that only act together with another setting (matched by a part of the key): the
+  // overrides that make them act.
   std::vector<std::pair<std::string, std::vector<std::string>>> enable;
   // Keys that cannot change this scenario's result, with the reason (also in docs/<protocol>.md).
   std::map<std::string, std::string> inert;
+  // Values to try for keys the generic candidates cannot make (record lists), as `--set` text.
+  std::map<std::string, std::vector<std::string>> values = {};
 };
 
 const std::map<std::string, Context>& contexts() {
@@ -72,6 +75,25 @@ const std::map<std::string, Context>& contexts() {
          {"metrics.ksn.rebase_default.", {"ksn.funding.mode=dcp_only", "agents.count=20000", "horizon=5d"}},
          {"market.demand.ref", {"market.demand.elasticity=0.05"}}},
         {{"ksn.potp.update_period", "the `fixed` weights policy (the only one) returns the same weights at every update"}}}},
+      {"k9",
+       {"scenario: every-parameter\nprotocol: k9\nseed: 11\npaths: 1\nhorizon: 12d\nstep: 1h\n"
+        "agents: {count: 400}\n"
+        "k9: {initial: {lock_remaining: {dist: uniform, low: 1d, high: 365d}}}\n"
+        "market: {shocks: [{at: 4d, kind: crash, size: -0.5, duration: 1h},\n"
+        "                  {at: 4d, kind: whale_exit, size: 0.05, duration: 24h}]}\n",
+        {{"k9.emergency_stop.on_drawdown", {"market.demand.sd=2"}},
+         {"metrics.k9.", {"k9.initial.lock_remaining={dist: uniform, low: 1d, high: 6d}"}},
+         {".w.stopped", {"k9.emergency_stop.at=6d"}},
+         // after the stop only a finite stock's unpaid claims are left to claim
+         {"claim.w.stopped", {"k9.emergency_stop.at=6d", "k9.vesting_stock=2000"}},
+         // esKNINE beyond what the locks back: uncovered_i > 0 for most vesters
+         {".v.uncovered", {"k9.initial.es_wallet=5e8"}},
+         {"withdraw_lock.v.uncovered", {"k9.initial.es_wallet=5e8", "k9.initial.lock_remaining={dist: uniform, low: 1d, high: 6d}"}}},
+        {{"agents.vester.deposit.w.stopped", "deposits are masked after the stop (N2), the only time `stopped` is 1"},
+         {"agents.vester.withdraw_lock.v.recalc_loss",
+          "withdraw_lock is allowed only once t ≥ lock_end ≥ e_i, when the position has fully vested (u_i = 0), so "
+          "recalc_loss is 0 whenever the action can be chosen"}},
+        {{"k9.admin_changes", {"[{at: 2d, key: backing_ratio, value: 4}]", "[{at: 1d, key: vesting_ratio, value: 0.5}]"}}}}},
   };
   return c;
 }
@@ -117,7 +139,13 @@ std::vector<std::string> candidates(const config::Param& p, const config::Value&
   const auto& b = p.bounds();
   switch (p.kind()) {
     case config::Kind::real: {
+      if (!std::holds_alternative<double>(v)) {  // a nullable key left null: try values in its range
+        for (double y : {0.5, 0.1, 0.9, 1.0, 1e3, 1e5, 1e7})
+          if (b.contains(y)) out.push_back(num(y));
+        break;
+      }
       const double x = std::get<double>(v);
+      if (p.is_nullable()) out.push_back("null");
       for (double y : {x * 2, x * 0.5, x + 1, x - 1, x + 100, x - 100, x + 1e4, x - 1e4, x * 1.1, x * 10, x + 1e6})
         push_real(out, x, y, b);
       if (b.lo) push_real(out, x, *b.lo + (b.lo_open ? 1e-3 : 0.0), b);
@@ -137,6 +165,11 @@ std::vector<std::string> candidates(const config::Param& p, const config::Value&
         if (c != std::get<std::string>(v)) out.push_back(c);
       break;
     case config::Kind::duration: {
+      if (!std::holds_alternative<std::int64_t>(v)) {  // unset: try a few times
+        for (const char* y : {"2d", "5d", "9d"}) out.push_back(y);
+        break;
+      }
+      if (p.is_nullable()) out.push_back("null");
       if (std::holds_alternative<std::int64_t>(v)) {
         const auto s = std::get<std::int64_t>(v);
         for (std::int64_t y : {s * 2, s + 3600, s * 4, s / 2})
@@ -187,15 +220,20 @@ std::vector<std::string> candidates(const config::Param& p, const config::Value&
 
 // Fractions over the agent types sum to 1: a key of such a group moves with a sibling.
 bool in_sum_group(const std::string& key) {
-  for (const char* g : {"agents.mix.", "agents.init.liquid_share.", "agents.init.usdc_share."})
+  for (const char* g : {"agents.mix.", "agents.init.liquid_share.", "agents.init.usdc_share.", "agents.split.staked.",
+                        "agents.split.liquid.", "agents.split.weth."})
     if (key.rfind(g, 0) == 0) return true;
   return false;
 }
 
 // The overrides to try for one key (each a list of `--set` items).
-std::vector<std::vector<std::string>> moves(const config::Param& p, const config::Values& v) {
+std::vector<std::vector<std::string>> moves(const config::Param& p, const config::Values& v, const Context& ctx) {
   std::vector<std::vector<std::string>> out;
   const std::string& key = p.path();
+  if (const auto it = ctx.values.find(key); it != ctx.values.end()) {
+    for (const auto& value : it->second) out.push_back({key + "=" + value});
+    return out;
+  }
   if (!in_sum_group(key)) {
     for (const auto& value : candidates(p, v.entry(key).value)) out.push_back({key + "=" + value});
     return out;
@@ -249,12 +287,12 @@ TEST_CASE("every declared parameter of every protocol changes the result of a sm
       const std::string& key = param->path();
       if (!is_model_parameter(key)) continue;
       std::vector<std::string> enable;
-      for (const auto& [prefix, sets] : ctx.enable)
-        if (key.rfind(prefix, 0) == 0) enable = sets;
+      for (const auto& [part, sets] : ctx.enable)
+        if (key.find(part) != std::string::npos) enable = sets;
       const Scenario sc = load_scenario_text(ctx.yaml, "every-parameter.yaml", enable, builtin_protocols());
       const DriverResult baseline = run(protocol.name, ctx.yaml, enable);
       bool changed = false;
-      for (const auto& moved : moves(*param, *sc.values)) {
+      for (const auto& moved : moves(*param, *sc.values, ctx)) {
         auto sets = enable;
         sets.insert(sets.end(), moved.begin(), moved.end());
         try {
