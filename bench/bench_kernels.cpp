@@ -1,7 +1,7 @@
 // The accrual kernels the shipped protocols run in their fused pass (KSN KS9 rebase and KS19 bond
-// vesting, KAI K22/K23 reward per share), scalar reference vs SIMD (xsimd, the native
-// architecture), at 10^4, 10^6 and 1.6·10^7 agents, each against the triad measured by this
-// binary in this run (performance.md).
+// vesting, KAI K22/K23 reward per share, K9 N11 esKNINE vesting), scalar reference vs SIMD (xsimd,
+// the native architecture), at 10^4, 10^6 and 1.6·10^7 agents, each against the triad measured by
+// this binary in this run (performance.md).
 // Bytes per agent count each byte of agent state read once and each byte written once.
 //   ./bench_kernels --benchmark_min_time=0.2
 #include <cstddef>
@@ -13,6 +13,7 @@
 #include "kernels/accrue_bond.hpp"
 #include "kernels/accrue_rebase.hpp"
 #include "kernels/accrue_reward_per_share.hpp"
+#include "kernels/accrue_vesting.hpp"
 #include "triad.hpp"
 
 namespace {
@@ -83,6 +84,23 @@ void BM_accrue_reward_per_share(benchmark::State& state) {
   report_bandwidth(state, static_cast<double>(n) * (8 + 8 + 8 + 8 + 8));  // earned, snap, balance; earned, snap
 }
 
+template <bool kSimd>
+void BM_accrue_vesting(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  triad_bytes_per_second();
+  auto unvested = doubles(n, 1000.0), converted = doubles(n, 10.0), rate = doubles(n, 1e-4);
+  auto end = floats(n, 3600.0f, 1.5e7f);  // every position ends after the step: the min() path
+  const VestingColumns c{unvested.data(), converted.data(), rate.data(), end.data()};
+  for (auto _ : state) {
+    OrderedSum sum;
+    if constexpr (kSimd) accrue_vesting_simd<DefaultArch>(c, 0, n, 0.0, 1.0, sum);
+    else accrue_vesting_reference(c, 0, n, 0.0, 1.0, sum);
+    benchmark::DoNotOptimize(sum.total);
+  }
+  // unvested, converted, rate, end read; unvested, converted written
+  report_bandwidth(state, static_cast<double>(n) * (8 + 8 + 8 + 4 + 8 + 8));
+}
+
 void sizes(benchmark::internal::Benchmark* b) {
   b->Arg(10'000)->Arg(1'000'000)->Arg(16'000'000)->UseRealTime()->Unit(benchmark::kMicrosecond);
 }
@@ -96,5 +114,7 @@ BENCHMARK_TEMPLATE(BM_accrue_bond, false)->Apply(sizes);
 BENCHMARK_TEMPLATE(BM_accrue_bond, true)->Apply(sizes);
 BENCHMARK_TEMPLATE(BM_accrue_reward_per_share, false)->Apply(sizes);
 BENCHMARK_TEMPLATE(BM_accrue_reward_per_share, true)->Apply(sizes);
+BENCHMARK_TEMPLATE(BM_accrue_vesting, false)->Apply(sizes);
+BENCHMARK_TEMPLATE(BM_accrue_vesting, true)->Apply(sizes);
 
 BENCHMARK_MAIN();
