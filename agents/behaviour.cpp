@@ -36,14 +36,19 @@ int Behaviour::max_actions() const {
 
 void declare_behaviour(config::Schema& s, const BehaviourDecl& d) {
   check_limits(d);
-  for (const auto& t : d.types)
-    s.real(key("agents.mix", t.name), t.mix, Bounds::closed(0, 1)).doc("fraction of agents of this type");
   std::vector<std::string> mix_keys;
-  for (const auto& t : d.types) mix_keys.push_back(key("agents.mix", t.name));
+  for (const auto& t : d.types) {
+    if (t.fixed_count >= 0) {
+      s.integer(key("agents", t.name) + ".count", t.fixed_count, Bounds::closed(0, 1e6)).doc("agents of this type (a fixed number)");
+      continue;
+    }
+    s.real(key("agents.mix", t.name), t.mix, Bounds::closed(0, 1)).doc("fraction of the other agents of this type");
+    mix_keys.push_back(key("agents.mix", t.name));
+  }
   s.check([mix_keys](const config::Values& v, config::Reporter& r) {
     double sum = 0;
     for (const auto& k : mix_keys) sum += v.real(k);
-    if (std::abs(sum - 1.0) > 1e-9)
+    if (!mix_keys.empty() && std::abs(sum - 1.0) > 1e-9)
       r.error(mix_keys.front(), "agents.mix: the type fractions must sum to 1, got " + config::format_number(sum));
   });
   for (const auto& t : d.types) {
@@ -56,7 +61,8 @@ void declare_behaviour(config::Schema& s, const BehaviourDecl& d) {
       s.real(base + ".reentry", t.reentry, Bounds::closed(0, 1)).unit("per step").doc("re-entry probability of an exited agent");
     for (const auto& a : t.actions) {
       const std::string ab = base + "." + std::string(a.name);
-      s.distribution(ab + ".bias", Distribution::normal(a.bias_mean, d.bias_sd))
+      const double sd = a.bias_sd < 0 ? d.bias_sd : a.bias_sd;
+      s.distribution(ab + ".bias", sd > 0 ? Distribution::normal(a.bias_mean, sd) : Distribution::constant(a.bias_mean))
           .doc("b_i(a), the agent's own bias for `" + std::string(a.name) + "`: " + std::string(a.doc));
       if (!a.whole)
         s.distribution(ab + ".fraction", a.fraction, {Bounds::closed(0, 1)}).doc("f_i(a): fraction of the holding acted on");
@@ -90,7 +96,8 @@ Behaviour read_behaviour(const config::Values& v, const BehaviourDecl& d) {
     TypeParams& t = b.type[ti];
     const std::string base = key("agents", td.name);
     t.name = std::string(td.name);
-    t.mix = v.real(key("agents.mix", td.name));
+    t.fixed_count = td.fixed_count >= 0 ? static_cast<long>(v.integer(base + ".count")) : -1;
+    t.mix = td.fixed_count >= 0 ? 0.0 : v.real(key("agents.mix", td.name));
     t.attention = v.distribution(base + ".attention");
     t.sensitivity = v.distribution(base + ".sensitivity");
     t.temperature = v.real(base + ".temperature");

@@ -29,6 +29,7 @@ struct TypeParams {
   double temperature = 1.0;
   bool has_exit_state = true;
   double reentry = 0.0;
+  long fixed_count = -1;  // agents of this type, or -1: the mix share decides
   int actions = 0;
   unsigned exit_mask = 0;  // bit a: action a is an exit (a type may have several, k9.md §6)
   bool is_exit(int a) const { return (exit_mask >> a) & 1u; }

@@ -60,6 +60,9 @@ struct ActionDecl {
   // The action always takes the whole holding (a contract call without an amount, e.g. K9's claim
   // or RYS withdraw(false)): no `.fraction` key, f_i(a) = 1.
   bool whole = false;
+  // The spread of b_i(a): < 0 takes BehaviourDecl::bias_sd; 0 gives every agent the mean (a
+  // constant, e.g. hokusai's single owner).
+  double bias_sd = -1;
 };
 
 struct TypeDecl {
@@ -75,6 +78,9 @@ struct TypeDecl {
   double reentry = 0.0;
   std::vector<ActionDecl> actions;  // choice order
   std::vector<int> own;             // own terms this type has keys for (`.v.<own>`)
+  // A type with a fixed number of agents (hokusai's one model owner): `agents.<type>.count`
+  // instead of a mix share; -1 = a share of the population (`agents.mix.<type>`).
+  long fixed_count = -1;
 };
 
 struct BehaviourDecl {

@@ -130,9 +130,35 @@ std::size_t Population::bytes_per_agent(const Behaviour& b) {
 }
 
 Population::Population(const Behaviour& b, std::size_t n, const rng::PathKey& key) {
+  // Fixed-count types first take their agents; the mix splits the rest (remainder to the first
+  // type with a share).
   std::array<double, kMaxTypes> mix{};
-  for (int t = 0; t < b.types; ++t) mix[static_cast<std::size_t>(t)] = b.type[static_cast<std::size_t>(t)].mix;
-  ranges = TypeRanges::from_mix(std::span<const double>(mix.data(), static_cast<std::size_t>(b.types)), n);
+  std::size_t fixed = 0;
+  int first_mix = -1;
+  for (int t = 0; t < b.types; ++t) {
+    const TypeParams& tp = b.type[static_cast<std::size_t>(t)];
+    mix[static_cast<std::size_t>(t)] = tp.mix;
+    if (tp.fixed_count >= 0) fixed += static_cast<std::size_t>(tp.fixed_count);
+    else if (first_mix < 0) first_mix = t;
+  }
+  if (fixed == 0) {
+    ranges = TypeRanges::from_mix(std::span<const double>(mix.data(), static_cast<std::size_t>(b.types)), n);
+  } else {
+    if (fixed > n || first_mix < 0)
+      throw InputError("agents.count: " + std::to_string(n) + " agents cannot hold the " + std::to_string(fixed) +
+                       " of the fixed-count types (agents.<type>.count) and at least one other");
+    std::array<std::size_t, kMaxTypes> counts{};
+    std::size_t assigned = 0;
+    for (int t = 0; t < b.types; ++t) {
+      const TypeParams& tp = b.type[static_cast<std::size_t>(t)];
+      counts[static_cast<std::size_t>(t)] =
+          tp.fixed_count >= 0 ? static_cast<std::size_t>(tp.fixed_count)
+                              : static_cast<std::size_t>(std::floor(tp.mix * static_cast<double>(n - fixed)));
+      assigned += counts[static_cast<std::size_t>(t)];
+    }
+    counts[static_cast<std::size_t>(first_mix)] += n - std::min(n, assigned);
+    ranges = TypeRanges::from_counts(std::span<const std::size_t>(counts.data(), static_cast<std::size_t>(b.types)));
+  }
   layout = fraction_layout(b);
   std::array<std::size_t, kMaxActions> bias_end{}, frac_end{};
   sensitivity.resize(n);

@@ -1,5 +1,9 @@
 #include "engine/config/bounds.hpp"
 
+#include <cstdint>
+
+#include "engine/core/duration.hpp"
+
 #include <cmath>
 #include <cstdint>
 
@@ -39,6 +43,29 @@ std::string format_number(double v) {
   if (std::isnan(v)) return "nan";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
   return fmt::format("{}", v);
+}
+
+}  // namespace stampede::config
+
+namespace stampede::config {
+
+std::string Bounds::duration_str() const {
+  if (unbounded()) return "> 0";
+  std::string s;
+  if (lo) {
+    s += lo_open ? '(' : '[';
+    s += format_duration(static_cast<std::int64_t>(*lo));
+  } else {
+    s += "(0s";
+  }
+  s += ", ";
+  if (hi) {
+    s += format_duration(static_cast<std::int64_t>(*hi));
+    s += hi_open ? ')' : ']';
+  } else {
+    s += "inf)";
+  }
+  return s;
 }
 
 }  // namespace stampede::config

@@ -20,6 +20,7 @@ struct Bounds {
   bool unbounded() const { return !lo && !hi; }
   bool contains(double v) const;
   std::string str() const;  // "any" when unbounded
+  std::string duration_str() const;  // the bounds of a duration key (seconds) as durations: "[1d, 730d]"
 };
 
 // Shortest exact spelling of a number: 1e7 -> "10000000", 0.1 -> "0.1", 1e300 -> "1e+300".

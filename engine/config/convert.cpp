@@ -228,7 +228,10 @@ bool convert(const Param& p, const YAML::Node& node, const Origin& origin, const
       if (const auto v = read_choice(node, p.choices(), why)) { out = *v; return true; }
       break;
     case Kind::duration:
-      if (const auto v = read_duration(node, why)) { out = *v; return true; }
+      if (const auto v = read_duration(node, why)) {
+        if (p.bounds().contains(static_cast<double>(*v))) { out = *v; return true; }
+        why = "must be in " + p.bounds().duration_str() + ", got " + node.Scalar();
+      }
       break;
     case Kind::distribution: return convert_distribution(p, node, origin, key_loc, out, sink);
     case Kind::table: return convert_table(p, node, origin, key_loc, out, sink);

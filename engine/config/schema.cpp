@@ -102,12 +102,17 @@ static std::string field_allowed(const Field& f) {
 
 std::string Param::allowed() const {
   switch (kind_) {
-    case Kind::real: return bounds_.str();
+    case Kind::real: return nullable_ ? bounds_.str() + ", or null" : bounds_.str();
     case Kind::integer: return uint64_ ? "[0, 18446744073709551615]" : bounds_.str();
     case Kind::boolean: return "true, false";
     case Kind::text: return "text";
     case Kind::choice: return "one of: " + join(choices_);
-    case Kind::duration: return multiple_of_.empty() ? "> 0" : "> 0, multiple of " + multiple_of_;
+    case Kind::duration: {
+      std::string s = bounds_.duration_str();
+      if (!multiple_of_.empty()) s += ", multiple of " + multiple_of_;
+      if (nullable_) s += ", or null";
+      return s;
+    }
     case Kind::distribution: {
       std::string s = "{dist: ...}";
       if (!dist_.support.unbounded()) s += ", draws in " + dist_.support.str();

@@ -98,10 +98,10 @@ void K9::declare(config::Schema& s) {
   const K9Params p;
   s.real("k9.backing_ratio", p.settings.backing_ratio, Bounds::closed(0.01, 100)).doc("b: KNINE of collateral per esKNINE vesting");
   s.real("k9.vesting_ratio", p.settings.vesting_ratio, Bounds::open_closed(0, 10)).unit("KNINE/esKNINE").doc("v");
-  s.duration("k9.vesting_period", "180d").doc("T, the vesting period of a new deposit");
+  s.duration("k9.vesting_period", "180d").set_bounds(Bounds::closed(86400, 730 * 86400)).doc("T, the vesting period of a new deposit");
   s.boolean("k9.locked_only", p.settings.locked_only).doc("only locked RYS counts as collateral (N9)");
   s.choice("k9.recalc_rule", "seed", {"seed", "uncovered"}).doc("N5: exclude X/b (seed) or only what the lock does not cover");
-  s.duration("k9.min_lock", "180d").doc("a deposit needs a lock of at least this many months (N8)");
+  s.duration("k9.min_lock", "180d").set_bounds(Bounds::closed(30 * 86400, 360 * 86400)).doc("a deposit needs a lock of at least this many months (N8)");
   s.records("k9.admin_changes",
             {Field::duration("at").must().describe("when the setter is called"),
              Field::choice("key", {kSettingNames[0], kSettingNames[1], kSettingNames[2], kSettingNames[3]})
@@ -139,9 +139,6 @@ void K9::declare(config::Schema& s) {
   s.real("metrics.k9.unlock_drawdown.share", p.metrics.share, Bounds::closed(0, 1)).doc("unlock-origin share of sells");
   s.duration("metrics.k9.unlock_drawdown.window", "7d", "step").doc("trailing window of both");
   s.check([](const config::Values& v, config::Reporter& r) {
-    const std::int64_t T = v.duration_s("k9.vesting_period"), lock = v.duration_s("k9.min_lock");
-    if (T < kSecondsPerDay || T > 730 * kSecondsPerDay) r.error("k9.vesting_period", "must be in [1d, 730d]");
-    if (lock < 30 * kSecondsPerDay || lock > 360 * kSecondsPerDay) r.error("k9.min_lock", "must be in [30d, 360d]");
     const auto& changes = v.records("k9.admin_changes");
     std::int64_t last = -1;
     for (std::size_t k = 0; k < changes.size(); ++k) {

@@ -299,7 +299,7 @@ void K9Path::own_terms_one(std::size_t i, double* x, bool* allowed) const {
 
 template <int T>
 void K9Path::prepare(std::size_t i, bool reentered, agents::Decision& d) {
-  (void)reentered;  // the cost basis stays the initial wealth
+  if (reentered) a_.cost[i] = static_cast<float>(wealth<T>(i));  // agents.md: on re-entry cost_i ← W_i
   own_terms_one<T>(i, d.own, d.allowed);
 }
 
@@ -642,7 +642,9 @@ void K9Path::observe(std::int64_t t) {
   framework::require_finite(s_.es_supply, "esKNINE supply", t);
   peak_ = std::max(peak_, P);
   max_drawdown_ = std::max(max_drawdown_, 1.0 - P / peak_);
-  if (unlock_dd_.record(P, step_sold_all_, step_unlock_sold_) && first_[e_unlock_drawdown] < 0) first_[e_unlock_drawdown] = t;
+  // §8: unlock-origin sells are claimed KNINE sold, N6 sold parts and from_unlock sold later.
+  if (unlock_dd_.record(P, step_sold_all_, step_claim_sold_ + step_unlock_sold_) && first_[e_unlock_drawdown] < 0)
+    first_[e_unlock_drawdown] = t;
   claimed_day_.push(step_claimed_);
   claim_sold_day_.push(step_claim_sold_);
   unlock_sold_day_.push(step_unlock_sold_);
