@@ -14,6 +14,7 @@
 #include "kernels/accrue_rebase.hpp"
 #include "kernels/accrue_reward_per_share.hpp"
 #include "kernels/accrue_vesting.hpp"
+#include "kernels/accrue_vesting_schedule.hpp"
 #include "triad.hpp"
 
 namespace {
@@ -101,6 +102,26 @@ void BM_accrue_vesting(benchmark::State& state) {
   report_bandwidth(state, static_cast<double>(n) * (8 + 8 + 8 + 4 + 8 + 8));
 }
 
+// One vesting slot of hokusai's contributors (H17): A, rel, tokens read and written, s, c, D read.
+template <bool kSimd>
+void BM_accrue_vesting_schedule(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  triad_bytes_per_second();
+  auto amount = doubles(n, 1000.0), released = doubles(n, 1.0), tokens = doubles(n, 10.0);
+  auto start = floats(n, 0.0f, 8.64e6f), cliff = floats(n, 0.0f, 1e5f), duration = floats(n, 3.0e7f, 1e6f);
+  const ScheduleColumns c{amount.data(), released.data(), start.data(), cliff.data(), duration.data(), tokens.data()};
+  double t1 = 9.0e6;
+  for (auto _ : state) {
+    double ahead = 0;
+    const double d = kSimd ? accrue_vesting_schedule(c, 0, n, t1, 604800.0, ahead)
+                           : accrue_vesting_schedule_reference(c, 0, n, t1, 604800.0, ahead);
+    benchmark::DoNotOptimize(d);
+    benchmark::DoNotOptimize(ahead);
+    t1 += 3600.0;
+  }
+  report_bandwidth(state, static_cast<double>(n) * (3 * 8 + 3 * 4 + 3 * 8));
+}
+
 void sizes(benchmark::internal::Benchmark* b) {
   b->Arg(10'000)->Arg(1'000'000)->Arg(16'000'000)->UseRealTime()->Unit(benchmark::kMicrosecond);
 }
@@ -116,5 +137,7 @@ BENCHMARK_TEMPLATE(BM_accrue_reward_per_share, false)->Apply(sizes);
 BENCHMARK_TEMPLATE(BM_accrue_reward_per_share, true)->Apply(sizes);
 BENCHMARK_TEMPLATE(BM_accrue_vesting, false)->Apply(sizes);
 BENCHMARK_TEMPLATE(BM_accrue_vesting, true)->Apply(sizes);
+BENCHMARK_TEMPLATE(BM_accrue_vesting_schedule, false)->Apply(sizes);
+BENCHMARK_TEMPLATE(BM_accrue_vesting_schedule, true)->Apply(sizes);
 
 BENCHMARK_MAIN();

@@ -94,6 +94,21 @@ const std::map<std::string, Context>& contexts() {
           "withdraw_lock is allowed only once t ≥ lock_end ≥ e_i, when the position has fully vested (u_i = 0), so "
           "recalc_loss is 0 whenever the action can be chosen"}},
         {{"k9.admin_changes", {"[{at: 2d, key: backing_ratio, value: 4}]", "[{at: 1d, key: vesting_ratio, value: 0.5}]"}}}}},
+      {"hokusai",
+       {"scenario: every-parameter\nprotocol: hokusai\nseed: 11\npaths: 1\nhorizon: 12d\nstep: 1h\n"
+        "agents: {count: 400}\n"
+        "hokusai: {improvement: {arrivals_per_30d: 40}, team_vesting: {cliff: 6d, duration: 20d}}\n"
+        "market: {shocks: [{at: 4d, kind: demand, target: access, size: -0.8, duration: 8d},\n"
+        "                  {at: 4d, kind: crash, size: -0.5, duration: 1h}]}\n",
+        {{"hokusai.treasury.", {"hokusai.treasury.distribution=100000", "hokusai.treasury.period=3d"}},
+         // many submissions per contributor: the cooldown rejects some, grants outnumber the slots
+         {"hokusai.improvement.cooldown", {"hokusai.improvement.arrivals_per_30d=1000", "hokusai.improvement.mint_budget=null"}},
+         {"hokusai.reward_vesting.slots", {"hokusai.improvement.arrivals_per_30d=1000", "hokusai.improvement.mint_budget=null"}},
+         // contributors with slots withdrawing now and then: a nonzero exit_frac
+         {"early_withdraw.w.exit_frac", {"agents.contributor.early_withdraw.bias={dist: normal, mean: -4, sd: 0.7}",
+                                         "hokusai.improvement.arrivals_per_30d=1000", "hokusai.improvement.mint_budget=null"}}},
+        {{"agents.owner.sell.w.exit_frac", "the owner has no exit action (hokusai.md §6), so its exit_frac is always 0"}},
+        {}}},
   };
   return c;
 }

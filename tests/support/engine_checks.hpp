@@ -81,10 +81,12 @@ void check_changes_nothing(const Scenario& sc) {
 // protocol state bit for bit (the protocol's own comparison). Use an agent count whose type
 // ranges do not start or end on a SIMD batch (e.g. 1001), so the pass's head and tail code runs.
 // Not vacuous: at least `min_acted` actions and `min_exits` exits, and the SIMD pass both skipped
-// agents and evaluated some in full.
+// agents and evaluated some in full. The same actions are chosen with and without `--check` (its
+// settle-only passes must not move what the agents see).
 template <class P, class Same>
 void simd_matches_scalar(const Scenario& sc, std::int64_t steps, Same same, std::uint64_t min_acted,
                          std::uint64_t min_exits) {
+  std::uint64_t acted_unchecked = 0;
   for (const bool check : {false, true}) {
     INFO("check = " << check);
     framework::ProtocolModel<P> model(sc, ModelOptions{check});
@@ -113,6 +115,8 @@ void simd_matches_scalar(const Scenario& sc, std::int64_t steps, Same same, std:
     same(*simd, *scalar);
     same(*engine, *simd);
     CHECK(acted_simd == acted_scalar);
+    if (check) CHECK(acted_simd == acted_unchecked);
+    acted_unchecked = acted_simd;
     MESSAGE(std::string(P::kName) << ", check " << check << ": " << acted_simd << " actions, " << exits
                      << " exits, full evaluations SIMD " << evaluated_simd << " vs scalar " << evaluated_scalar);
     CHECK(acted_simd >= min_acted);
