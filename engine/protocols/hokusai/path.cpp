@@ -548,7 +548,10 @@ void HokusaiPath::finals(double* out) const {
   out[f_max_reserve_drawdown] = max_dd_;
   out[f_min_price] = P_min_;
   out[f_max_price] = P_max_;
-  out[f_final_price] = spot();
+  // The end state: the framework settled the last step, so its releases (at the default horizon
+  // the team cliff: hokusai.md §11) are in the agents' tokens and still pending for S.
+  const double pending = accrued_ ? release_sum_.value() : 0.0;
+  out[f_final_price] = hokusai::spot(p_.curve, s_.curve.R, s_.curve.S + pending);
   out[f_final_reserve] = s_.curve.R;
   out[f_improvements_accepted] = s_.improvements;
   out[f_vesting_merges] = s_.merges;
