@@ -39,6 +39,15 @@ struct FixedSum {
     advance_to_block(i / kSumBlock);
     lanes[i % kSumLanes] += value;
   }
+  // Adds the values of agents [i, i + width) (i a multiple of the width, as the fused pass's
+  // batches are): the same additions, lane by lane, as `add` for each of them.
+  template <class Batch>
+  void add_batch(std::size_t i, Batch value) noexcept {
+    advance_to_block(i / kSumBlock);
+    double* lane = lanes + i % kSumLanes;
+    (Batch::load_unaligned(lane) + value).store_unaligned(lane);
+  }
+
   // The total so far (closed blocks plus the open one), without changing the state.
   double value() const noexcept { return closed + kernels::fold_lanes(lanes); }
 };

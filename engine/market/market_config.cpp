@@ -39,4 +39,14 @@ MarketParams read_market(const config::Values& v) {
   return m;
 }
 
+void refuse_shock_targets(config::Schema& schema, const std::string& protocol) {
+  schema.check([protocol](const config::Values& v, config::Reporter& r) {
+    const auto& shocks = v.records("market.shocks");
+    for (std::size_t k = 0; k < shocks.size(); ++k)
+      if (shocks[k].has("target"))
+        r.error_at(shocks[k].where("target"), "market.shocks[" + std::to_string(k) + "].target",
+                   protocol + " defines no shock targets (demand shocks act on the outside demand); remove it");
+  });
+}
+
 }  // namespace stampede::market

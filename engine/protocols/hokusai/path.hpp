@@ -112,8 +112,8 @@ class HokusaiPath {
       D released(0.0), ahead(0.0);
       for (std::size_t k = 0; k < a_.slots.size(); ++k)
         released += kernels::detail::schedule_batch<A>(slot_columns(k), i, acc_t1_, kUnlockHorizon, ahead);
-      add_lanes<A>(release_sum_, i, released);
-      add_lanes<A>(ahead_sum_, i, ahead);
+      release_sum_.add_batch(i, released);
+      ahead_sum_.add_batch(i, ahead);
       accrued_ = true;
     }
   }
@@ -164,12 +164,6 @@ class HokusaiPath {
   kernels::ScheduleColumns slot_columns(std::size_t k) {
     SlotColumns& c = a_.slots[k];
     return {c.amount.data(), c.released.data(), c.start.data(), c.cliff.data(), c.duration.data(), a_.tok.data()};
-  }
-  template <class A>
-  static void add_lanes(agents::FixedSum& sum, std::size_t i, xsimd::batch<double, A> value) {
-    sum.advance_to_block(i / agents::kSumBlock);
-    double* lane = sum.lanes + i % agents::kSumLanes;
-    (xsimd::batch<double, A>::load_unaligned(lane) + value).store_unaligned(lane);
   }
   bool due(std::int64_t t, std::int64_t period_steps) const { return period_steps > 0 && (t + 1) % period_steps == 0; }
   void mark_traded(std::size_t i);

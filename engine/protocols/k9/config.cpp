@@ -160,13 +160,7 @@ void K9::declare(config::Schema& s) {
   s.param("market.demand.sd").set_default(0.5);
   s.param("market.demand.ref").set_choices({"ma7d"}).set_default("ma7d");
   s.param("market.shocks").field("kind").choices = {"crash", "demand", "whale_exit", "liquidity_drain"};
-  s.check([](const config::Values& v, config::Reporter& r) {
-    const auto& shocks = v.records("market.shocks");
-    for (std::size_t k = 0; k < shocks.size(); ++k)
-      if (shocks[k].has("target"))
-        r.error_at(shocks[k].where("target"), "market.shocks[" + std::to_string(k) + "].target",
-                   "k9 defines no shock targets (demand shocks act on the outside demand); remove it");
-  });
+  market::refuse_shock_targets(s, "k9");  // one outside demand: no shock targets
 }
 
 // K9Agents' columns: every agent 2 doubles and a float; vesters and stakers one double; vesters

@@ -110,7 +110,7 @@ class K9Path {
       const D lk = D::load_aligned(a_.locked.data() + i);
       const D lock_end = kernels::load_widened<A>(a_.lock_end.data() + i);
       const auto ending = (lock_end > D(acc_.t1)) & (lock_end <= D(acc_.t1 + kUnlockHorizon));
-      add_lanes<A>(i, kernels::load_widened<A>(a_.v.data() + i) * due + xsimd::select(ending, lk, D(0.0)));
+      unlock_sum_.add_batch(i, kernels::load_widened<A>(a_.v.data() + i) * due + xsimd::select(ending, lk, D(0.0)));
       unlock_fresh_ = true;
     }
   }
@@ -173,12 +173,6 @@ class K9Path {
   double quote_usd() const;  // USD per quote unit now
   kernels::VestingColumns vesting_columns() {
     return {a_.unvested.data(), a_.converted.data(), a_.rate.data(), a_.end.data()};
-  }
-  template <class A>
-  void add_lanes(std::size_t i, xsimd::batch<double, A> value) {
-    unlock_sum_.advance_to_block(i / agents::kSumBlock);
-    double* lane = unlock_sum_.lanes + i % agents::kSumLanes;
-    (xsimd::batch<double, A>::load_unaligned(lane) + value).store_unaligned(lane);
   }
 
   const K9Scenario& sc_;

@@ -36,14 +36,7 @@ void declare_agent_extras(config::Schema& s) {
 }  // namespace
 
 void Kai::declare(config::Schema& s) {
-  // Shock targets are for protocols with several demands (hokusai's `access`): none here.
-  s.check([](const config::Values& v, config::Reporter& r) {
-    const auto& shocks = v.records("market.shocks");
-    for (std::size_t k = 0; k < shocks.size(); ++k)
-      if (shocks[k].has("target"))
-        r.error_at(shocks[k].where("target"), "market.shocks[" + std::to_string(k) + "].target",
-                   "kai defines no shock targets (demand shocks act on the outside demand); remove it");
-  });
+  market::refuse_shock_targets(s, "kai");  // one outside demand: no shock targets
   const KaiParams p;
   s.duration("kai.round", "1h", "step").doc("round period: TWAP read, expansion or contraction (seed)");
   s.real("kai.expansion_threshold", p.expansion_threshold, Bounds::open_closed(0, 2)).unit("KUSDT").doc("K3: expansion at or above");

@@ -44,14 +44,7 @@ void declare_agent_extras(config::Schema& s) {
 }  // namespace
 
 void Ksn::declare(config::Schema& s) {
-  // Shock targets are for protocols with several demands (hokusai's `access`): none here.
-  s.check([](const config::Values& v, config::Reporter& r) {
-    const auto& shocks = v.records("market.shocks");
-    for (std::size_t k = 0; k < shocks.size(); ++k)
-      if (shocks[k].has("target"))
-        r.error_at(shocks[k].where("target"), "market.shocks[" + std::to_string(k) + "].target",
-                   "ksn defines no shock targets (demand shocks act on the outside demand); remove it");
-  });
+  market::refuse_shock_targets(s, "ksn");  // one outside demand: no shock targets
   const KsnParams p;
   const auto& in = p.initial;
   s.real("ksn.initial.pool_ksn", in.pool_ksn, Bounds::above(0)).unit("KSN").doc("x0");
