@@ -19,7 +19,7 @@ namespace stampede {
 
 namespace {
 
-const std::vector<std::string> kCommands = {"run", "validate", "report", "merge", "list"};
+const std::vector<std::string> kCommands = {"run", "sweep", "validate", "report", "merge", "list", "plot"};
 
 // The options every command that loads a scenario takes.
 void add_scenario_options(CLI::App& cmd, ScenarioArgs& a) {
@@ -28,6 +28,26 @@ void add_scenario_options(CLI::App& cmd, ScenarioArgs& a) {
   cmd.add_option("--seed", a.seed, "Override `seed` (0 to 18446744073709551615)");
   cmd.add_option("--threads", a.threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 4096));
   cmd.add_option("--set", a.sets, "Override a key: key.path=value or list[i].field=value (repeatable)");
+  cmd.add_option("--ci-half-width", a.ci_half_width,
+                 "Precision target: run paths in batches until every event probability's 95% Wilson half-width is at "
+                 "most this (stop.ci_half_width)");
+  cmd.add_option("--max-paths", a.max_paths, "Most paths a precision target may run (stop.max_paths)");
+}
+
+// The options of `run` and `sweep`.
+void add_run_options(CLI::App& cmd, RunArgs& run) {
+  add_scenario_options(cmd, run);
+  cmd.add_option("-o,--output", run.output, "Result file (default: <scenario>.h5)");
+  cmd.add_option("--shard", run.shard, "Run only shard k of N (k/N): a contiguous block of paths");
+  cmd.add_flag("--resume", run.resume, "Continue an interrupted run from its checkpoint");
+  cmd.add_flag("--force", run.force, "Overwrite an existing result file; without --resume, discard an existing checkpoint");
+  cmd.add_flag("--check", run.check, "Verify conservation invariants at every step");
+  cmd.add_option("--checkpoint-every", run.checkpoint_every,
+                 "Save completed paths to OUT.h5.ckpt at most every this many seconds (default 2; 0 = after every path)")
+      ->check(CLI::NonNegativeNumber);
+  cmd.add_flag("--quiet", run.quiet, "No progress or memory report on stderr");
+  cmd.add_flag("--json", run.json, "Print the summary as JSON");
+  cmd.add_option("--compare", run.compare, "Compare two sweep points A,B (names or indices; repeatable)");
 }
 
 // `stampede plot` or a bare `stampede`: CLI11 would say "A subcommand is required"; name the
@@ -44,8 +64,7 @@ std::optional<std::string> command_problem(int argc, char** argv) {
     }
     if (std::find(kCommands.begin(), kCommands.end(), a) != kCommands.end()) return std::nullopt;
     std::string msg = "unknown command '" + a + "'";
-    if (a == "sweep") msg += " (parameter sweeps are not available yet)";
-    else if (const auto c = config::closest(a, kCommands)) msg += "; did you mean '" + *c + "'?";
+    if (const auto c = config::closest(a, kCommands)) msg += "; did you mean '" + *c + "'?";
     return msg + "\nthe commands are: " + known;
   }
   if (flag_only) return std::nullopt;
@@ -61,20 +80,15 @@ int cli_main(int argc, char** argv, const ProtocolRegistry& protocols) {
   app.set_version_flag("--version", version_text(), "Print the engine version, git commit and SIMD target");
 
   RunArgs run;
-  auto* run_cmd = app.add_subcommand("run", "Run a scenario: summary on stdout, results to an HDF5 file");
-  add_scenario_options(*run_cmd, run);
-  run_cmd->add_option("-o,--output", run.output, "Result file (default: <scenario>.h5)");
-  run_cmd->add_option("--shard", run.shard, "Run only shard k of N (k/N): a contiguous block of paths");
-  run_cmd->add_flag("--resume", run.resume, "Continue an interrupted run from its checkpoint");
-  run_cmd->add_flag("--force", run.force,
-                    "Overwrite an existing result file; without --resume, discard an existing checkpoint");
-  run_cmd->add_flag("--check", run.check, "Verify conservation invariants at every step");
-  run_cmd->add_option("--checkpoint-every", run.checkpoint_every,
-                      "Save completed paths to OUT.h5.ckpt at most every this many seconds (default 2; 0 = after "
-                      "every path)")
-      ->check(CLI::NonNegativeNumber);
-  run_cmd->add_flag("--quiet", run.quiet, "No progress or memory report on stderr");
-  run_cmd->add_flag("--json", run.json, "Print the summary as JSON");
+  auto* run_cmd = app.add_subcommand("run", "Run a scenario (or its sweep: block): summary on stdout, results to HDF5");
+  add_run_options(*run_cmd, run);
+
+  RunArgs sweep;
+  auto* sweep_cmd = app.add_subcommand(
+      "sweep", "Run a scenario at several settings on common random numbers: its sweep: block, or --over");
+  add_run_options(*sweep_cmd, sweep);
+  sweep_cmd->add_option("--over", sweep.over,
+                        "Sweep a key over values: KEY=[v1, v2, ...] (one or two: a grid; replaces the file's sweep)");
 
   ScenarioArgs validate;
   auto* validate_cmd =
@@ -94,6 +108,13 @@ int cli_main(int argc, char** argv, const ProtocolRegistry& protocols) {
   merge_cmd->add_option("inputs", merge_inputs, "Shard result files")->required()->expected(1, -1);
   merge_cmd->add_option("-o,--output", merge_output, "Merged result file")->required();
   merge_cmd->add_flag("--force", merge_force, "Overwrite an existing merged file");
+
+  std::string plot_file, plot_dir, plot_format = "png";
+  auto* plot_cmd = app.add_subcommand("plot", "Draw the pictures of a result file (matplotlib): fan charts, P(event by "
+                                              "t), histograms of finals, a sweep's probability curve or heatmap");
+  plot_cmd->add_option("file", plot_file, "Result file (.h5)")->required();
+  plot_cmd->add_option("-o,--output", plot_dir, "Directory for the pictures (default: <file>-plots)");
+  plot_cmd->add_option("--format", plot_format, "png or pdf")->check(CLI::IsMember({"png", "pdf"}));
 
   std::string list_protocol;
   auto* list_cmd = app.add_subcommand("list", "List protocols and their parameters, defaults and units");
@@ -118,6 +139,12 @@ int cli_main(int argc, char** argv, const ProtocolRegistry& protocols) {
 
   try {
     if (*run_cmd) return command_run(run, protocols);
+    if (*sweep_cmd) {
+      if (sweep.over.empty() && !sweep_block_in(sweep.config))
+        throw InputError("sweep: " + sweep.config + " has no sweep: block; give --over KEY=[v1, v2, ...]");
+      return command_run(sweep, protocols);
+    }
+    if (*plot_cmd) return command_plot(plot_file, plot_dir, plot_format, argv[0]);
     if (*validate_cmd) return command_validate(validate, protocols);
     if (*report_cmd) return command_report(report_file, report_json);
     if (*merge_cmd) return command_merge(merge_inputs, merge_output, merge_force);

@@ -2,17 +2,22 @@
 // The subcommands of `stampede`; each returns the process exit status and throws InputError /
 // RuntimeFailure for cli_main to report.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "engine/config/sweep_spec.hpp"
 #include "engine/driver/protocol.hpp"
+#include "engine/driver/scenario.hpp"
 
 namespace stampede {
 
 // The scenario a command works on: the file and its command-line overrides.
 struct ScenarioArgs {
   std::string config;
+  std::optional<double> ci_half_width;       // --ci-half-width W: stop.ci_half_width
+  std::optional<std::int64_t> max_paths;     // --max-paths N: stop.max_paths
   std::vector<std::string> sets;      // --set key.path=value, in order
   std::optional<std::int64_t> paths;  // --paths N (N >= 1)
   std::optional<std::string> seed;    // --seed S, 0 <= S <= 2^64 - 1 (the text, checked here)
@@ -28,6 +33,8 @@ struct RunArgs : ScenarioArgs {
   bool quiet = false;
   bool json = false;
   double checkpoint_every = 2.0;  // seconds between checkpoint saves (at least; see driver.hpp)
+  std::vector<std::string> over;     // `sweep --over KEY=[v1, ...]`: a grid replacing the file's sweep
+  std::vector<std::string> compare;  // `--compare A,B`: the pairs of points to compare
 };
 
 int command_run(const RunArgs& args, const ProtocolRegistry& protocols);
@@ -35,12 +42,28 @@ int command_validate(const ScenarioArgs& args, const ProtocolRegistry& protocols
 int command_report(const std::string& file, bool json);
 int command_merge(const std::vector<std::string>& inputs, const std::string& output, bool force);
 int command_list(const std::string& protocol, const ProtocolRegistry& protocols);
+// `stampede plot`: runs scripts/plot.py (installed beside the binary's share/) with Debian's python3.
+int command_plot(const std::string& file, const std::string& dir, const std::string& format, const char* argv0);
+
+// Whether a scenario file has a top-level `sweep:` block.
+bool sweep_block_in(const std::string& config_file);
 
 // --- shared by the commands (run_command.cpp) ---
 
 // The --set overrides with --paths and --seed appended (they win); InputError for a --paths
 // below 1 or a --seed outside [0, 2^64 - 1].
 std::vector<std::string> scenario_overrides(const ScenarioArgs& args);
+
+// The scenario (`base`, with the --set overrides) and, for a sweep (its `sweep:` block, or
+// `over`), each point's scenario, all checked before anything runs; a run without a sweep is one
+// point. Models are built by the caller.
+struct PreparedPoint {
+  Scenario scenario;
+  std::unique_ptr<Model> model;
+};
+std::vector<PreparedPoint> prepare_points(const ScenarioArgs& args, const std::vector<std::string>& sets,
+                                          const std::vector<std::string>& over, const std::vector<std::string>& compare,
+                                          const ProtocolRegistry& protocols, config::SweepSpec& sweep, Scenario& base);
 
 // Worker threads that will really run for a request (0 = all): at most the threads TBB may use.
 int effective_threads(int requested);

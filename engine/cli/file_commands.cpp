@@ -10,18 +10,31 @@
 #include "engine/output/merge.hpp"
 #include "engine/output/results_file.hpp"
 #include "engine/output/summary.hpp"
+#include "engine/output/sweep_data.hpp"
 
 namespace stampede {
 
 int command_validate(const ScenarioArgs& args, const ProtocolRegistry& protocols) {
-  const Scenario s = load_scenario(args.config, scenario_overrides(args), protocols);
-  // Building the model runs the protocol's own consistency checks (initial state, ...).
-  auto model = protocols.find(s.protocol)->build(s, ModelOptions{});
+  config::SweepSpec sweep;
+  Scenario s;
+  auto points = prepare_points(args, scenario_overrides(args), {}, {}, protocols, sweep, s);
+  // Building the models runs the protocol's own consistency checks (initial state, ...).
+  for (auto& p : points) p.model = protocols.find(s.protocol)->build(p.scenario, ModelOptions{});
+  const Model& model = *points.front().model;
   const int threads = effective_threads(args.threads);
-  const MemoryEstimate mem = estimate_memory(*model, run_shape(s), s.paths, threads, s.store_paths);
+  const std::int64_t paths = s.ci_half_width ? s.stop_max_paths : s.paths;
+  const MemoryEstimate mem = estimate_memory(model, run_shape(s), paths, threads, s.store_paths);
   std::cout << args.config << ": ok (" << s.protocol << ", " << s.paths << (s.paths == 1 ? " path" : " paths")
-            << " x " << s.n_steps << (s.n_steps == 1 ? " step" : " steps") << ", " << model->agents_per_path()
-            << " agents, " << model->bytes_per_agent() << " B per agent)\n";
+            << " x " << s.n_steps << (s.n_steps == 1 ? " step" : " steps") << ", " << model.agents_per_path()
+            << " agents, " << model.bytes_per_agent() << " B per agent)\n";
+  if (!sweep.empty()) {
+    std::cout << "sweep: " << sweep.points.size() << " points on common random numbers:";
+    for (std::size_t i = 0; i < sweep.points.size(); ++i) std::cout << (i ? ", " : " ") << sweep.points[i].name;
+    std::cout << "\n";
+  }
+  if (s.ci_half_width)
+    std::cout << "precision target: 95% half-width <= " << *s.ci_half_width << ", " << s.paths
+              << " paths first, then batches of " << s.stop_batch << ", at most " << s.stop_max_paths << "\n";
   std::cout << "memory: " << memory_text(mem) << "\n";
   if (args.threads > threads)
     std::cout << "note: --threads " << args.threads << " is more than the " << threads
@@ -31,6 +44,11 @@ int command_validate(const ScenarioArgs& args, const ProtocolRegistry& protocols
 }
 
 int command_report(const std::string& file, bool json) {
+  if (is_sweep_file(file)) {
+    const SweepData sweep = read_sweep(file);
+    std::cout << (json ? sweep_json(sweep) : sweep_table(sweep));
+    return kExitOk;
+  }
   const RunData data = read_results(file);
   const Summary summary = summarize(data);
   if (json) std::cout << summary_json(summary, data.meta) << "\n";
@@ -40,6 +58,26 @@ int command_report(const std::string& file, bool json) {
 
 int command_merge(const std::vector<std::string>& inputs, const std::string& output, bool force) {
   check_output_file(output, force);
+  std::size_t sweeps = 0;
+  for (const auto& f : inputs) sweeps += is_sweep_file(f);
+  if (sweeps > 0 && sweeps < inputs.size())
+    throw InputError("merge: some inputs are sweeps and some single runs; merge the shards of one run or one sweep");
+  if (sweeps > 0) {
+    std::vector<SweepData> parts;
+    for (const auto& f : inputs) parts.push_back(read_sweep(f));
+    SweepData merged = merge_sweeps(std::move(parts), inputs);
+    std::error_code ec;
+    if (std::filesystem::exists(std::filesystem::symlink_status(output + ".partial", ec)))
+      std::filesystem::remove(output + ".partial", ec);
+    try {
+      write_sweep(output, merged, force ? Overwrite::replace : Overwrite::refuse);
+    } catch (const ResultsFileExists& e) {
+      throw InputError(std::string(e.what()) + "; pass --force to overwrite it");
+    }
+    std::cout << "merged " << inputs.size() << " sweep files (" << merged.points.size() << " points, "
+              << merged.points.front().run.paths.size() << " paths each) into " << output << "\n";
+    return kExitOk;
+  }
   std::vector<RunData> parts;
   for (const auto& f : inputs) parts.push_back(read_results(f));
   RunData merged = merge_runs(std::move(parts), inputs);

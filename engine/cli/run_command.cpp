@@ -1,5 +1,6 @@
 // `stampede run`: load and validate, estimate memory, run the paths on TBB, write the HDF5 file
 // atomically (<out>.partial, renamed at the end), print the summary.
+#include <fmt/format.h>
 #include <tbb/global_control.h>
 #include <tbb/task_arena.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <algorithm>
 #include <mutex>
 
 #include "engine/cli/commands.hpp"
@@ -18,7 +20,10 @@
 #include "engine/cli/progress.hpp"
 #include "engine/cli/system_info.hpp"
 #include "engine/core/errors.hpp"
+#include "engine/config/load.hpp"
+#include "engine/config/sweep_spec.hpp"
 #include "engine/driver/driver.hpp"
+#include "engine/driver/run_points.hpp"
 #include "engine/driver/scenario_loader.hpp"
 #include "engine/driver/shard.hpp"
 #include "engine/output/results_file.hpp"
@@ -59,6 +64,8 @@ std::vector<std::string> scenario_overrides(const ScenarioArgs& args) {
       throw InputError("--seed: must be a whole number in [0, 18446744073709551615], got " + *args.seed);
     sets.push_back("seed=" + std::to_string(seed));
   }
+  if (args.ci_half_width) sets.push_back("stop.ci_half_width=" + fmt::format("{}", *args.ci_half_width));
+  if (args.max_paths) sets.push_back("stop.max_paths=" + std::to_string(*args.max_paths));
   return sets;
 }
 
@@ -87,6 +94,46 @@ void check_output_file(const std::string& file, bool force) {
     throw InputError(file + " already exists; pass --force to overwrite it");
 }
 
+std::vector<PreparedPoint> prepare_points(const ScenarioArgs& args, const std::vector<std::string>& sets,
+                                          const std::vector<std::string>& over, const std::vector<std::string>& compare,
+                                          const ProtocolRegistry& protocols, config::SweepSpec& sweep,
+                                          Scenario& base) {
+  base = load_scenario(args.config, sets, protocols);
+  sweep = config::sweep_from_cli(config::sweep_from_text(config::read_file(args.config), args.config), over, compare);
+  std::vector<PreparedPoint> points;
+  if (sweep.empty()) {
+    points.push_back(PreparedPoint{base, nullptr});
+    return points;
+  }
+  // Every point is checked before anything runs; all their problems are reported together.
+  std::vector<Diagnostic> problems;
+  for (const auto& p : sweep.points) {
+    try {
+      points.push_back(PreparedPoint{load_scenario(args.config, sets, protocols, p.overrides), nullptr});
+    } catch (const InputError& e) {
+      for (const auto& d : e.diagnostics())
+        if (std::find_if(problems.begin(), problems.end(), [&](const Diagnostic& x) { return x.str() == d.str(); }) ==
+            problems.end())
+          problems.push_back(d);
+    }
+  }
+  if (!problems.empty()) throw InputError(std::move(problems));
+  for (const auto& p : points) {
+    // Common random numbers need one time grid and one set of paths: a point may not change them.
+    const Scenario& s = p.scenario;
+    if (s.seed != base.seed || s.paths != base.paths || s.n_steps != base.n_steps ||
+        s.step_seconds != base.step_seconds || s.record_every_seconds != base.record_every_seconds ||
+        s.store_paths != base.store_paths || s.ci_half_width != base.ci_half_width)
+      throw InputError(args.config + ": sweep: a point may not change seed, paths, horizon, step, output or stop "
+                                     "(the points share their paths and streams); set them outside the sweep");
+  }
+  return points;
+}
+
+bool sweep_block_in(const std::string& config_file) {
+  return !config::sweep_from_text(config::read_file(config_file), config_file).empty();
+}
+
 int command_run(const RunArgs& args, const ProtocolRegistry& protocols) {
   const std::vector<std::string> sets = scenario_overrides(args);
 
@@ -97,7 +144,14 @@ int command_run(const RunArgs& args, const ProtocolRegistry& protocols) {
     shard = *s;
   }
 
-  const Scenario scenario = load_scenario(args.config, sets, protocols);
+  config::SweepSpec sweep;
+  Scenario scenario;
+  std::vector<PreparedPoint> points = prepare_points(args, sets, args.over, args.compare, protocols, sweep, scenario);
+  const bool is_sweep = !sweep.empty();
+  if (scenario.ci_half_width && !args.shard.empty())
+    throw InputError("--shard: a precision target (stop.ci_half_width) decides the number of paths from every "
+                     "path's result, so it cannot be split into shards; run it whole, or set paths (without stop) "
+                     "and split that");
   const std::uint64_t first = shard.first_path(scenario.paths), end = shard.end_path(scenario.paths);
   const std::int64_t n_here = static_cast<std::int64_t>(end - first);
   if (n_here == 0)
@@ -106,20 +160,23 @@ int command_run(const RunArgs& args, const ProtocolRegistry& protocols) {
                      count_of(scenario.paths, "path", "paths") + " in " + std::to_string(shard.count) +
                      " shards); use at most " + std::to_string(scenario.paths) + " shards");
 
-  // The output, its checkpoint and their directory, before any work (nothing is overwritten or
+  // The output, its checkpoints and their directory, before any work (nothing is overwritten or
   // discarded without --force).
   const std::string out = args.output.empty() ? scenario.name + ".h5" : args.output;
-  const std::string ckpt = out + ".ckpt";
+  std::vector<std::string> ckpts;
+  for (std::size_t i = 0; i < points.size(); ++i)
+    ckpts.push_back(is_sweep ? out + "." + std::to_string(i) + ".ckpt" : out + ".ckpt");
   check_output_file(out, args.force);
   std::error_code ec;
-  if (!args.resume && !args.force && std::filesystem::exists(std::filesystem::symlink_status(ckpt, ec)))
-    throw InputError(ckpt + " is the checkpoint of an earlier run that did not finish; pass --resume to continue "
-                            "it, or --force to discard it");
+  for (const auto& ckpt : ckpts)
+    if (!args.resume && !args.force && std::filesystem::exists(std::filesystem::symlink_status(ckpt, ec)))
+      throw InputError(ckpt + " is the checkpoint of an earlier run that did not finish; pass --resume to continue "
+                              "it, or --force to discard it");
 
   const Protocol& protocol = *protocols.find(scenario.protocol);
   ModelOptions options;
   options.check = args.check;
-  auto model = protocol.build(scenario, options);
+  for (auto& p : points) p.model = protocol.build(p.scenario, options);
 
   const RunShape shape = run_shape(scenario);
   const int threads = effective_threads(args.threads);
@@ -127,27 +184,45 @@ int command_run(const RunArgs& args, const ProtocolRegistry& protocols) {
     std::cerr << "stampede: note: --threads " << args.threads << " is more than the " << threads
               << " threads available here; running with " << count_of(threads, "thread", "threads") << "\n";
 
-  // Memory estimate before any allocation (engine.md "Robustness").
-  const MemoryEstimate mem = estimate_memory(*model, shape, n_here, threads, scenario.store_paths);
+  // Memory estimate before any allocation (engine.md "Robustness"): points run one after another,
+  // so the largest point's paths in flight, plus every point's results.
+  const std::int64_t most_paths = scenario.ci_half_width ? scenario.stop_max_paths : n_here;
+  MemoryEstimate mem{};
+  double results = 0.0;
+  for (const auto& p : points) {
+    const MemoryEstimate m = estimate_memory(*p.model, shape, most_paths, threads, scenario.store_paths);
+    results += m.results;
+    if (m.per_path >= mem.per_path) mem = m;
+  }
+  mem.results = results;
+  mem.total = mem.per_path * static_cast<double>(mem.in_flight) + mem.results;
   if (!args.quiet) std::cerr << "memory: " << memory_text(mem) << "\n";
   check_memory(mem);
 
   if (std::filesystem::exists(out + ".partial")) std::filesystem::remove(out + ".partial");  // left by a crash
 
-  DriverOptions d;
-  d.threads = threads;
-  for (std::uint64_t p = first; p < end; ++p) d.path_ids.push_back(p);
-  d.store_paths = scenario.store_paths;
-  d.checkpoint_path = ckpt;
-  d.checkpoint_tag = scenario.config_sha256 + "|seed=" + std::to_string(scenario.seed) + "|paths=" +
-                     std::to_string(scenario.paths) + "|shard=" + shard.str();
-  d.resume = args.resume;
-  d.checkpoint_interval_seconds = args.checkpoint_every;
-  d.stop = &g_stop;
+  PointsOptions po;
+  po.driver.threads = threads;
+  po.driver.store_paths = scenario.store_paths;
+  po.driver.resume = args.resume;
+  po.driver.checkpoint_interval_seconds = args.checkpoint_every;
+  po.driver.stop = &g_stop;
+  po.first_path = first;
+  po.end_path = end;
+  if (scenario.ci_half_width)
+    po.target = PrecisionTarget{*scenario.ci_half_width, scenario.paths, scenario.stop_batch, scenario.stop_max_paths};
+  std::vector<PointJob> jobs;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const std::string paths_tag = scenario.ci_half_width ? "stop" : std::to_string(scenario.paths);
+    jobs.push_back(PointJob{points[i].model.get(), ckpts[i],
+                            points[i].scenario.config_sha256 + "|seed=" + std::to_string(scenario.seed) +
+                                "|paths=" + paths_tag + "|shard=" + shard.str() +
+                                (is_sweep ? "|point=" + std::to_string(i) : "")});
+  }
   ProgressBar bar(!args.quiet && isatty(STDERR_FILENO));
   std::mutex bar_mutex;
   if (bar.enabled())
-    d.progress = [&](const Progress& p) {
+    po.driver.progress = [&](const Progress& p) {
       std::lock_guard lock(bar_mutex);
       bar.update(p);
     };
@@ -155,15 +230,16 @@ int command_run(const RunArgs& args, const ProtocolRegistry& protocols) {
   g_stop = false;
   auto old_int = std::signal(SIGINT, on_stop_signal);
   auto old_term = std::signal(SIGTERM, on_stop_signal);
-  DriverResult r;
+  PointsResult r;
   try {
-    r = run_paths(*model, shape, d);
+    r = run_points(jobs, shape, po);
   } catch (const InputError&) {
     std::signal(SIGINT, old_int);
     std::signal(SIGTERM, old_term);
-    // Bad input found as a path started: the checkpoint this run began holds nothing worth
+    // Bad input found as a path started: the checkpoints this run began hold nothing worth
     // resuming (and would block the corrected rerun).
-    if (!args.resume) std::filesystem::remove(ckpt, ec);
+    if (!args.resume)
+      for (const auto& ckpt : ckpts) std::filesystem::remove(ckpt, ec);
     throw;
   } catch (...) {
     std::signal(SIGINT, old_int);
@@ -176,49 +252,81 @@ int command_run(const RunArgs& args, const ProtocolRegistry& protocols) {
 
   if (r.interrupted) {
     const int sig = g_signal.load();
-    std::cerr << "stampede: interrupted (" << (sig == SIGTERM ? "SIGTERM" : "SIGINT") << "): "
-              << r.paths.size() << " of " << n_here << " paths are saved in " << ckpt
+    std::cerr << "stampede: interrupted (" << (sig == SIGTERM ? "SIGTERM" : "SIGINT") << "): the completed paths are "
+              << "saved in " << (is_sweep ? out + ".<point>.ckpt" : ckpts[0])
               << "; no result file was written. Run again with --resume to continue.\n";
     return sig == SIGTERM ? 143 : 130;
   }
 
-  RunData data;
-  data.meta.scenario = scenario.name;
-  data.meta.protocol = scenario.protocol;
-  data.meta.shard = shard.str();
-  data.meta.engine_version = engine_version();
-  data.meta.git_commit = git_commit();
-  data.meta.created_utc = utc_now_iso8601();
-  data.meta.config_yaml = scenario.resolved_yaml;
-  data.meta.config_sha256 = scenario.config_sha256;
-  data.meta.seed = scenario.seed;
-  data.meta.n_paths = scenario.paths;
-  data.meta.n_steps = scenario.n_steps;
-  data.meta.dt_seconds = scenario.step_seconds;
-  data.meta.horizon_seconds = scenario.horizon_seconds;
-  data.meta.record_every_steps = shape.record_every_steps;
-  data.meta.threads = threads;  // what ran, not what was asked for
-  data.meta.store_paths = static_cast<int>(scenario.store_paths);
-  data.meta.system = system_info();
-  data.meta.wall_seconds = r.wall_seconds;
-  data.meta.agent_steps_per_second = r.agent_steps_per_second;
-  data.schema = model->schema();
+  RunMeta meta;
+  meta.scenario = scenario.name;
+  meta.protocol = scenario.protocol;
+  meta.shard = shard.str();
+  meta.engine_version = engine_version();
+  meta.git_commit = git_commit();
+  meta.created_utc = utc_now_iso8601();
+  meta.config_yaml = scenario.resolved_yaml;
+  meta.config_sha256 = scenario.config_sha256;
+  meta.seed = scenario.seed;
+  meta.n_paths = scenario.ci_half_width ? r.n_paths : scenario.paths;
+  meta.n_steps = scenario.n_steps;
+  meta.dt_seconds = scenario.step_seconds;
+  meta.horizon_seconds = scenario.horizon_seconds;
+  meta.record_every_steps = shape.record_every_steps;
+  meta.threads = threads;  // what ran, not what was asked for
+  meta.store_paths = static_cast<int>(scenario.store_paths);
+  meta.system = system_info();
+  meta.wall_seconds = r.wall_seconds;
+  meta.agent_steps_per_second = r.agent_steps_per_second;
+  meta.paths_rule = r.stop_reason;
+  if (scenario.ci_half_width) meta.ci_half_width_target = *scenario.ci_half_width;
+  meta.ci_half_width_reached = r.widest_half_width;
+  std::vector<double> time;
   for (std::int64_t k = 0; k < shape.n_records(); ++k)
-    data.time.push_back(static_cast<double>(k * shape.record_every_steps * shape.dt_seconds));
-  data.paths = std::move(r.paths);
-  data.bands = std::move(r.bands);
+    time.push_back(static_cast<double>(k * shape.record_every_steps * shape.dt_seconds));
 
+  auto run_data = [&](std::size_t i) {
+    RunData data;
+    data.meta = meta;
+    data.meta.config_yaml = points[i].scenario.resolved_yaml;
+    data.meta.config_sha256 = points[i].scenario.config_sha256;
+    data.schema = points[i].model->schema();
+    data.time = time;
+    data.paths = std::move(r.points[i].paths);
+    data.bands = std::move(r.points[i].bands);
+    return data;
+  };
+  std::string summary_text;
   try {
-    write_results(out, data, args.force ? Overwrite::replace : Overwrite::refuse);
+    if (!is_sweep) {
+      RunData data = run_data(0);
+      write_results(out, data, args.force ? Overwrite::replace : Overwrite::refuse);
+      const Summary summary = summarize(data);
+      summary_text = args.json ? summary_json(summary, data.meta) + "\n" : summary_table(summary, data.meta);
+    } else {
+      SweepData data;
+      data.meta = meta;
+      data.keys = sweep.keys;
+      data.compare = sweep.compare;
+      for (std::size_t i = 0; i < points.size(); ++i) {
+        SweepPointData p;
+        p.name = sweep.points[i].name;
+        for (const auto& o : sweep.points[i].overrides) p.overrides.push_back(config::override_text(o));
+        p.values = sweep.points[i].values;
+        p.x = sweep.points[i].x;
+        p.run = run_data(i);
+        data.points.push_back(std::move(p));
+      }
+      write_sweep(out, data, args.force ? Overwrite::replace : Overwrite::refuse);
+      summary_text = args.json ? sweep_json(data) + "\n" : sweep_table(data);
+    }
   } catch (const ResultsFileExists& e) {
-    throw InputError(std::string(e.what()) + "; the completed paths stay in " + ckpt +
-                     ": run again with --resume --force to replace it");
+    throw InputError(std::string(e.what()) + "; the completed paths stay in the checkpoint: run again with --resume "
+                                             "--force to replace it");
   }
-  std::filesystem::remove(ckpt, ec);
+  for (const auto& ckpt : ckpts) std::filesystem::remove(ckpt, ec);
 
-  const Summary summary = summarize(data);
-  if (args.json) std::cout << summary_json(summary, data.meta) << "\n";
-  else std::cout << summary_table(summary, data.meta);
+  std::cout << summary_text;
   if (!args.quiet) {
     char buf[160];
     std::snprintf(buf, sizeof buf, "%.3g agent-steps/s over %.2f s with ", r.agent_steps_per_second, r.wall_seconds);

@@ -25,8 +25,21 @@ static void add_run_keys(Schema& s, const std::vector<std::string>& protocols) {
       .doc("initial wealth w_i of each agent (scaled to the protocol's totals)");
   s.duration("output.record_every", "", "step").doc("series recording period; unset = the protocol's main period");
   s.integer("output.store_paths", 16, Bounds::closed(0, 1e6)).doc("paths whose full series are stored");
-  // `stop.ci_half_width` (early stopping) and `sweep` are not implemented yet (a later issue):
-  // they are not declared, so a scenario using them is refused rather than silently ignored.
+  // Precision target (engine.md "Sweeps and precision targets"): `paths` is then the first batch.
+  s.real("stop.ci_half_width", 0.01, Bounds::open_closed(0, 0.5))
+      .nullable()
+      .doc("run paths in batches until every event probability's 95% Wilson half-width is at most this; null = "
+           "run exactly `paths`");
+  s.integer("stop.batch", 100, Bounds::closed(1, 1e6)).unit("paths").doc("paths added per batch after the first (`paths`)");
+  s.integer("stop.max_paths", 100000, Bounds::closed(1, 1e7)).unit("paths").doc("most paths a precision target may run");
+}
+
+// A precision target runs at least `paths` and at most stop.max_paths.
+static void check_stop(const Values& v, Reporter& r) {
+  if (!v.optional_real("stop.ci_half_width")) return;
+  if (v.integer("stop.max_paths") < v.integer("paths"))
+    r.error("stop.max_paths", "must be at least paths (" + std::to_string(v.integer("paths")) +
+                                  ", the first batch), got " + std::to_string(v.integer("stop.max_paths")));
 }
 
 // market.md "Exogenous processes" and its defaults table.
@@ -87,6 +100,7 @@ void add_common_keys(Schema& s, const std::vector<std::string>& protocols) {
   add_run_keys(s, protocols);
   add_market_keys(s);
   s.check(check_shocks);
+  s.check(check_stop);
 }
 
 }  // namespace stampede::config

@@ -24,8 +24,9 @@ struct Sink {
 struct Origin {
   std::string file;
   bool marks = true;
+  int line = 0, column = 0;  // without marks: where the override was written (0 = a --set)
   Location at(const YAML::Node& n, const Location& fallback) const {
-    if (!marks) return Location{file, 0, 0};
+    if (!marks) return Location{file, line, column};
     if (!n.IsDefined() || n.IsNull()) return fallback;  // `key:` with nothing: the mark is the next line
     const YAML::Mark m = n.Mark();
     if (m.line < 0) return fallback;

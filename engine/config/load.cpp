@@ -58,11 +58,8 @@ std::string unknown_key_message(const Schema& s, const std::string& prefix, cons
 // using them is told that rather than pointed at a look-alike key ("sweep" -> "seed").
 std::optional<std::string> planned_key_message(const std::string& top) {
   if (top == "sweep")
-    return "parameter sweeps (one run per value of a key, on common random numbers) are not available yet; "
-           "run once per value with --set instead";
-  if (top == "stop")
-    return "early stopping (stop.ci_half_width: run paths until every event's confidence interval is that "
-           "narrow) is not available yet; set paths instead";
+    return "a sweep block belongs in the scenario file (or `stampede sweep --over KEY=[...]`); it cannot be "
+           "set with --set";
   return std::nullopt;
 }
 
@@ -96,6 +93,8 @@ struct ItemOverride {
   std::string key;  // as written
   ItemKey item;
   YAML::Node value;
+  Location at;      // "--set", or where a sweep point wrote it
+  Origin origin;
 };
 
 class Loader {
@@ -127,6 +126,8 @@ class Loader {
           sink.error(origin.at(kv.second, kat), full,
                      "expected a mapping (keys " + join(schema_.children(full)) + "), got " +
                          detail::describe_node(kv.second));
+      } else if (prefix.empty() && name == "sweep" && opt_.skip_sweep) {
+        // read by the sweep parser (engine/sweep/sweep_spec.cpp)
       } else if (const auto planned = prefix.empty() ? planned_key_message(name) : std::nullopt) {
         sink.error(kat, full, *planned);
       } else if (!(opt_.ignore_unknown_sections && prefix.empty() && kv.second.IsMap())) {
@@ -138,8 +139,9 @@ class Loader {
   // `--set a.b.c=value`: the value is read as YAML (scalar or flow); a mapping given for a
   // section sets the keys inside it.
   void override_with(const std::string& arg) {
-    const Origin origin{"--set", false};
-    const Location at{"--set", 0, 0};
+    set_at_ = Location{"--set", 0, 0};
+    set_origin_ = Origin{"--set", false};
+    const Location& at = set_at_;
     const auto eq = arg.find('=');
     std::string key = arg.substr(0, eq);
     key.erase(0, key.find_first_not_of(" \t"));
@@ -155,17 +157,28 @@ class Loader {
       sink.error(at, key, "cannot read the value as YAML: " + e.msg);
       return;
     }
-    if (const auto item = parse_item_key(key)) {
-      set_item(key, *item, value);
-      return;
-    }
-    set_path(key, value, origin);
+    override_node(key, value);
+  }
+
+  // One override of a sweep point, located where the point wrote it.
+  void override_at(const NodeOverride& o) {
+    set_at_ = o.at;
+    set_origin_ = Origin{o.at.file, false, o.at.line, o.at.column};
+    override_node(o.key, o.value);
   }
 
   // `--set market.shocks[0].size=-0.3`: checked here for the parts that do not need the list
   // (the key, the field name); the index and the value once the list is resolved.
+  void override_node(const std::string& key, const YAML::Node& value) {
+    if (const auto item = parse_item_key(key)) {
+      set_item(key, *item, value);
+      return;
+    }
+    set_path(key, value, set_origin_);
+  }
+
   void set_item(const std::string& key, const ItemKey& item, const YAML::Node& value) {
-    const Location at{"--set", 0, 0};
+    const Location& at = set_at_;
     if (!item.ok) {
       sink.error(at, key, "expected key[index] or key[index].field with a whole-number index, e.g. "
                           "market.shocks[0].size");
@@ -194,11 +207,11 @@ class Loader {
       sink.error(at, key, msg);
       return;
     }
-    items_.push_back(ItemOverride{key, item, value});
+    items_.push_back(ItemOverride{key, item, value, set_at_, set_origin_});
   }
 
   void unknown_set_key(const std::string& key) {
-    const Location at{"--set", 0, 0};
+    const Location& at = set_at_;
     const std::string top = key.substr(0, key.find('.'));
     if (const auto planned = planned_key_message(top)) {
       sink.error(at, key, *planned);
@@ -215,7 +228,7 @@ class Loader {
   }
 
   void set_path(const std::string& key, const YAML::Node& value, const Origin& origin) {
-    const Location at{"--set", 0, 0};
+    const Location& at = set_at_;
     if (schema_.find(key)) {
       // The file's own value is still validated (an invalid file is reported even when a --set
       // overrides the key).
@@ -269,12 +282,12 @@ class Loader {
   // `--set list[i].field=value` / `list[i]={...}` on the resolved list (from the file, a whole
   // --set of the list, or the default), validated like the file; located as --set.
   void apply_items(Values& v) {
-    const Origin origin{"--set", false};
-    const Location at{"--set", 0, 0};
     std::set<std::string> invalid;  // lists whose own value (file, --set or default) is invalid
     for (const auto& o : items_)
       if (v.entry(o.item.list).failed) invalid.insert(o.item.list);
     for (const auto& o : items_) {
+      const Location& at = o.at;
+      const Origin& origin = o.origin;
       const Param& p = *schema_.find(o.item.list);
       auto& e = v.entry(p.path());
       if (invalid.count(p.path())) continue;  // the list has its own error
@@ -366,6 +379,8 @@ class Loader {
   std::map<std::string, Given> given_;
   std::map<std::string, Given> shadowed_;  // file values replaced by a --set
   std::vector<ItemOverride> items_;
+  Location set_at_{"--set", 0, 0};  // where the override being applied was written
+  Origin set_origin_{"--set", false};
 };
 
 // Stable order for the report: the file's problems by position, then the --set ones.
@@ -388,6 +403,7 @@ Values load_text(const std::string& text, std::string source, const std::vector<
   const auto root = detail::parse_document(text, source, loader.sink);
   if (root && root->IsMap()) loader.walk(*root, "", Origin{source, true}, v);
   for (const auto& o : overrides) loader.override_with(o);
+  for (const auto& o : options.point_overrides) loader.override_at(o);
   if (root) loader.resolve(v);  // an unreadable file gets no "missing key" noise
   if (!loader.sink.out.empty()) {
     sort_diagnostics(loader.sink.out, source);

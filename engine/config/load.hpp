@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <yaml-cpp/yaml.h>
+
 #include "engine/config/schema.hpp"
 #include "engine/config/values.hpp"
 
@@ -15,10 +17,21 @@ Values load(const std::string& file, const std::vector<std::string>& overrides, 
 Values load_text(const std::string& yaml_text, std::string source_name, const std::vector<std::string>& overrides,
                  const Schema& schema);
 
+// An override written in the scenario file itself (a sweep point's `set:`): applied after the
+// `--set` ones, checked the same way, and located where it was written.
+struct NodeOverride {
+  std::string key;
+  YAML::Node value;
+  Location at;
+};
+
 struct LoadOptions {
   // Leave unknown top-level sections (mappings) unreported (used while the protocol is unknown, so its
   // section does not drown the real error).
   bool ignore_unknown_sections = false;
+  // Leave the top-level `sweep:` block to the sweep parser (engine/sweep/sweep_spec.hpp).
+  bool skip_sweep = true;
+  std::vector<NodeOverride> point_overrides;
 };
 Values load_text(const std::string& yaml_text, std::string source_name, const std::vector<std::string>& overrides,
                  const Schema& schema, const LoadOptions& options);

@@ -73,16 +73,20 @@ static std::string protocol_of(const std::string& text, const std::vector<std::s
 }
 
 Values load_text(const std::string& text, std::string source, const std::vector<std::string>& overrides,
-                 const Registry& registry) {
+                 const Registry& registry, const LoadOptions& options) {
   const std::string protocol = protocol_of(text, overrides);
-  if (registry.has(protocol)) return load_text(text, std::move(source), overrides, registry.schema_for(protocol));
+  if (registry.has(protocol))
+    return load_text(text, std::move(source), overrides, registry.schema_for(protocol), options);
   // Unknown or missing protocol: this throws (protocol is a required choice among the registered
   // names) with every error of the common keys; the protocol's own section is not judged.
-  return load_text(text, std::move(source), overrides, registry.common(), LoadOptions{true});
+  LoadOptions common_only;
+  common_only.ignore_unknown_sections = true;
+  return load_text(text, std::move(source), overrides, registry.common(), common_only);
 }
 
-Values load(const std::string& file, const std::vector<std::string>& overrides, const Registry& registry) {
-  return load_text(read_file(file), file, overrides, registry);
+Values load(const std::string& file, const std::vector<std::string>& overrides, const Registry& registry,
+            const LoadOptions& options) {
+  return load_text(read_file(file), file, overrides, registry, options);
 }
 
 }  // namespace stampede::config

@@ -45,9 +45,11 @@ class Registry {
 // Reads `protocol` (a --set override wins), then validates the whole scenario against common +
 // that protocol's keys. An unknown or missing protocol is an error with a did-you-mean; the common
 // keys are still checked so all errors come at once.
-Values load(const std::string& file, const std::vector<std::string>& overrides, const Registry& registry);
+// `options.point_overrides` (a sweep point's) apply after `overrides`.
+Values load(const std::string& file, const std::vector<std::string>& overrides, const Registry& registry,
+            const LoadOptions& options = {});
 Values load_text(const std::string& yaml_text, std::string source_name, const std::vector<std::string>& overrides,
-                 const Registry& registry);
+                 const Registry& registry, const LoadOptions& options = {});
 
 // `stampede list`: the common keys, then each protocol's own keys and the common defaults it
 // changes; each with its default, allowed range, unit and doc, generated from the schema.

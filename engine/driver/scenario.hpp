@@ -3,6 +3,7 @@
 // resolved values of every key (protocol sections included) for the protocol's own reader.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "engine/config/values.hpp"
@@ -21,6 +22,8 @@ struct Scenario {
   std::int64_t record_every_seconds = 0;  // resolved: the protocol's main period when not given
   std::int64_t store_paths = 16;
   std::int64_t agents = 0;
+  std::optional<double> ci_half_width;  // stop.ci_half_width: a precision target when set
+  std::int64_t stop_batch = 100, stop_max_paths = 100000;
   std::shared_ptr<const config::Values> values;  // every key, defaults filled in
   std::string resolved_yaml;                      // values->to_yaml()
   std::string config_sha256;                      // of resolved_yaml

@@ -28,6 +28,9 @@ Scenario scenario_from_values(std::shared_ptr<const config::Values> values, cons
   s.n_steps = s.horizon_seconds / s.step_seconds;
   s.store_paths = v.integer("output.store_paths");
   s.agents = v.integer("agents.count");
+  s.ci_half_width = v.optional_real("stop.ci_half_width");
+  s.stop_batch = v.integer("stop.batch");
+  s.stop_max_paths = v.integer("stop.max_paths");
   const Protocol* p = protocols.find(s.protocol);
   if (!p) throw InputError(file + ": protocol: unknown protocol \"" + s.protocol + "\"");
   s.record_every_seconds = v.is_set("output.record_every") ? v.duration_s("output.record_every")
@@ -54,8 +57,11 @@ RunShape run_shape(const Scenario& s) {
 }
 
 Scenario load_scenario(const std::string& file, const std::vector<std::string>& overrides,
-                       const ProtocolRegistry& protocols) {
-  auto values = std::make_shared<const config::Values>(config::load(file, overrides, protocols.config_registry()));
+                       const ProtocolRegistry& protocols, const std::vector<config::NodeOverride>& point) {
+  config::LoadOptions options;
+  options.point_overrides = point;
+  auto values =
+      std::make_shared<const config::Values>(config::load(file, overrides, protocols.config_registry(), options));
   return scenario_from_values(std::move(values), file, protocols);
 }
 

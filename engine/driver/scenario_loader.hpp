@@ -6,12 +6,14 @@
 
 #include "engine/driver/model.hpp"
 #include "engine/driver/protocol.hpp"
+#include "engine/config/load.hpp"
 #include "engine/driver/scenario.hpp"
 
 namespace stampede {
 
+// `point`: a sweep point's overrides, applied after `overrides` and located in the file.
 Scenario load_scenario(const std::string& file, const std::vector<std::string>& overrides,
-                       const ProtocolRegistry& protocols);
+                       const ProtocolRegistry& protocols, const std::vector<config::NodeOverride>& point = {});
 Scenario load_scenario_text(const std::string& yaml, const std::string& source_name,
                             const std::vector<std::string>& overrides, const ProtocolRegistry& protocols);
 

@@ -11,7 +11,8 @@ namespace stampede::framework {
 
 struct OutputItem {
   std::string_view name;
-  std::string_view doc;  // unit or definition, for docs and `stampede list`
+  std::string_view doc;     // unit or definition, for docs and `stampede list`
+  Tail tail = Tail::none;   // a final's bad tail, for its VaR and expected shortfall
 };
 
 struct OutputDecl {
@@ -26,8 +27,14 @@ struct OutputDecl {
     OutputSchema s;
     for (const auto& x : series) s.series.emplace_back(x.name);
     if (series_are_finals)
-      for (const auto& x : series) s.finals.emplace_back(x.name);
-    for (const auto& x : finals) s.finals.emplace_back(x.name);
+      for (const auto& x : series) {
+        s.finals.emplace_back(x.name);
+        s.final_tails.push_back(x.tail);
+      }
+    for (const auto& x : finals) {
+      s.finals.emplace_back(x.name);
+      s.final_tails.push_back(x.tail);
+    }
     for (const auto& x : events) s.events.emplace_back(x.name);
     return s;
   }

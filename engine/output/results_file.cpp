@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
+#include <cmath>
 #include <optional>
 #include <system_error>
 
@@ -57,15 +59,12 @@ void write_levels(const h5::Object& obj) {
   obj.set_attr("levels", std::span<const double>(kQuantileLevels.data(), kQuantileLevels.size()));
 }
 
-void write_file(h5::File& f, const RunData& run) {
-  const RunMeta& m = run.meta;
-  const u64 n_held = run.paths.size();
-  const u64 n_records = run.time.size();
-
+void write_root_attrs(h5::File& f, const RunMeta& m, const char* kind) {
   // Root attributes, engine.md "Output: HDF5".
   f.set_attr("format", kResultsFormat);
   const std::array<std::int64_t, 2> version = {kResultsVersionMajor, kResultsVersionMinor};
   f.set_attr("format_version", std::span<const std::int64_t>(version));
+  f.set_attr("kind", kind);
   f.set_attr("engine_version", m.engine_version);
   f.set_attr("git_commit", m.git_commit);
   f.set_attr("created_utc", m.created_utc);
@@ -80,21 +79,98 @@ void write_file(h5::File& f, const RunData& run) {
   f.set_attr("store_paths", static_cast<std::int64_t>(m.store_paths));
   f.set_attr("threads", static_cast<std::int64_t>(m.threads));
   f.set_attr("shard", m.shard);
+  f.set_attr("paths_rule", m.paths_rule);
+  f.set_attr("ci_half_width_target", m.ci_half_width_target);
+  f.set_attr("ci_half_width_reached", m.ci_half_width_reached);
+}
 
-  {
-    h5::Group input = f.create_group("input");
-    input.write_string("config_yaml", m.config_yaml);
-    input.write_string("config_sha256", m.config_sha256);
+void write_system(h5::File& f, const RunMeta& m) {
+  h5::Group system = f.create_group("system");
+  for (const auto& [key, value] : m.system) system.set_attr(key, value);
+  system.set_attr("wall_seconds", m.wall_seconds);
+  system.set_attr("agent_steps_per_second", m.agent_steps_per_second);
+}
+
+void write_input(const h5::Group& at, const RunMeta& m) {
+  h5::Group input = at.create_group("input");
+  input.write_string("config_yaml", m.config_yaml);
+  input.write_string("config_sha256", m.config_sha256);
+}
+
+void write_summary(const h5::Group& at, const RunData& run) {
+  const u64 n_records = run.time.size();
+  const Summary sum = summarize(run);
+  h5::Group summary = at.create_group("summary");
+  summary.set_attr("n_paths", static_cast<std::int64_t>(sum.n_paths));
+  h5::Group events = summary.create_group("events");
+  for (const EventSummary& e : sum.events) {
+    h5::Group g = events.create_group(e.name);
+    g.set_attr("probability", e.ci.p);
+    g.set_attr("ci_low", e.ci.low);
+    g.set_attr("ci_high", e.ci.high);
+    g.set_attr("count", e.count);
+    g.set_attr("n", e.n);
+    g.set_attr("method", "wilson");
+    g.write("by_time", std::span<const double>(e.by_time), {n_records});
+    h5::Object tte = g.write("time_to_event", std::span<const double>(e.time_to_event.quantiles),
+                             {kQuantileLevels.size()});
+    write_levels(tte);
+    tte.set_attr("units", "s");
+    tte.set_attr("mean", e.time_to_event.mean);
+    tte.set_attr("n", e.time_to_event.n_defined);
   }
-  f.write("time", std::span<const double>(run.time), {n_records}).set_attr("units", "s");
+  h5::Group finals = summary.create_group("final");
+  for (const FinalSummary& fs : sum.finals) {
+    h5::Group g = finals.create_group(fs.name);
+    g.set_attr("mean", fs.stats.mean);
+    g.set_attr("std", fs.stats.std_dev);
+    g.set_attr("std_err", fs.stats.std_err);
+    g.set_attr("min", fs.stats.min);
+    g.set_attr("max", fs.stats.max);
+    g.set_attr("n_defined", fs.stats.n_defined);
+    write_levels(g.write("quantiles", std::span<const double>(fs.stats.quantiles), {kQuantileLevels.size()}));
+    if (fs.risk.tail == Tail::none) continue;
+    h5::Group risk = g.create_group("risk");
+    risk.set_attr("tail", to_string(fs.risk.tail));
+    risk.set_attr("horizon_seconds", run.meta.horizon_seconds);
+    risk.set_attr("bootstrap_resamples", static_cast<std::int64_t>(kBootstrapResamples));
+    std::vector<double> conf, table;  // rows: confidence; columns: var, var_low, var_high, es, es_low, es_high
+    for (const TailFigure& t : fs.risk.at) {
+      conf.push_back(t.confidence);
+      table.insert(table.end(), {t.var, t.var_low, t.var_high, t.es, t.es_low, t.es_high});
+    }
+    h5::Object fig = risk.write("figures", std::span<const double>(table), {conf.size(), 6});
+    fig.set_attr("confidence", std::span<const double>(conf));
+    fig.set_attr("columns", "var, var_low, var_high, es, es_low, es_high");
+  }
+  h5::Group bands = summary.create_group("bands");
+  write_levels(bands);
+  for (const BandSummary& b : sum.bands) {
+    std::vector<double> flat;
+    flat.reserve(b.bands.size() * kQuantileLevels.size());
+    for (const Quantiles& q : b.bands) flat.insert(flat.end(), q.begin(), q.end());
+    write_levels(bands.write(b.name, std::span<const double>(flat), {n_records, kQuantileLevels.size()}));
+  }
+}
+
+// The groups of one run (input, time, paths, summary, sketch) under `at`: the root of a run's
+// file, or /sweep/points/<i> of a sweep's.
+void write_run(const h5::Group& at, const RunData& run) {
+  const u64 n_held = run.paths.size();
+  const u64 n_records = run.time.size();
+  write_input(at, run.meta);
+  at.write("time", std::span<const double>(run.time), {n_records}).set_attr("units", "s");
 
   {
-    h5::Group paths = f.create_group("paths");
+    h5::Group paths = at.create_group("paths");
     // One column at a time: the paths' rows are on disk (PathTable), not in memory.
     paths.write("id", std::span<const u64>(run.paths.ids()), {n_held});
     h5::Group finals = paths.create_group("final");
-    for (std::size_t k = 0; k < run.schema.finals.size(); ++k)
-      finals.write(run.schema.finals[k], std::span<const double>(run.paths.final_column(k)), {n_held});
+    for (std::size_t k = 0; k < run.schema.finals.size(); ++k) {
+      h5::Object col = finals.write(run.schema.finals[k], std::span<const double>(run.paths.final_column(k)), {n_held});
+      if (k < run.schema.final_tails.size() && run.schema.final_tails[k] != Tail::none)
+        col.set_attr("risk_tail", to_string(run.schema.final_tails[k]));
+    }
     h5::Group events = paths.create_group("events");
     for (std::size_t e = 0; e < run.schema.events.size(); ++e)
       events.create_group(run.schema.events[e])
@@ -120,44 +196,10 @@ void write_file(h5::File& f, const RunData& run) {
     }
   }
 
-  {
-    const Summary sum = summarize(run);
-    h5::Group summary = f.create_group("summary");
-    summary.set_attr("n_paths", static_cast<std::int64_t>(sum.n_paths));
-    h5::Group events = summary.create_group("events");
-    for (const EventSummary& e : sum.events) {
-      h5::Group g = events.create_group(e.name);
-      g.set_attr("probability", e.ci.p);
-      g.set_attr("ci_low", e.ci.low);
-      g.set_attr("ci_high", e.ci.high);
-      g.set_attr("count", e.count);
-      g.set_attr("n", e.n);
-      g.set_attr("method", "wilson");
-      g.write("by_time", std::span<const double>(e.by_time), {n_records});
-    }
-    h5::Group finals = summary.create_group("final");
-    for (const FinalSummary& fs : sum.finals) {
-      h5::Group g = finals.create_group(fs.name);
-      g.set_attr("mean", fs.stats.mean);
-      g.set_attr("std", fs.stats.std_dev);
-      g.set_attr("std_err", fs.stats.std_err);
-      g.set_attr("min", fs.stats.min);
-      g.set_attr("max", fs.stats.max);
-      g.set_attr("n_defined", fs.stats.n_defined);
-      write_levels(g.write("quantiles", std::span<const double>(fs.stats.quantiles), {kQuantileLevels.size()}));
-    }
-    h5::Group bands = summary.create_group("bands");
-    write_levels(bands);
-    for (const BandSummary& b : sum.bands) {
-      std::vector<double> flat;
-      flat.reserve(b.bands.size() * kQuantileLevels.size());
-      for (const Quantiles& q : b.bands) flat.insert(flat.end(), q.begin(), q.end());
-      write_levels(bands.write(b.name, std::span<const double>(flat), {n_records, kQuantileLevels.size()}));
-    }
-  }
+  write_summary(at, run);
 
   {
-    h5::Group sketch = f.create_group("sketch").create_group("bands");
+    h5::Group sketch = at.create_group("sketch").create_group("bands");
     sketch.set_attr("method", "log-bucket histogram (DDSketch), integer counts");
     sketch.set_attr("alpha", BandSketch::kAlpha);
     sketch.set_attr("key_offset", BandSketch::kKeyOffset);
@@ -172,13 +214,60 @@ void write_file(h5::File& f, const RunData& run) {
     sketch.write("key", std::span<const std::int64_t>(a.key), {n}, chunked);
     sketch.write("count", std::span<const u64>(a.count), {n}, chunked);
   }
+}
 
-  {
-    h5::Group system = f.create_group("system");
-    for (const auto& [key, value] : m.system) system.set_attr(key, value);
-    system.set_attr("wall_seconds", m.wall_seconds);
-    system.set_attr("agent_steps_per_second", m.agent_steps_per_second);
+void write_file(h5::File& f, const RunData& run) {
+  write_root_attrs(f, run.meta, "run");
+  write_run(f, run);
+  write_system(f, run.meta);
+  f.close();
+}
+
+void write_sweep_file(h5::File& f, const SweepData& sweep) {
+  write_root_attrs(f, sweep.meta, "sweep");
+  write_input(f, sweep.meta);
+  h5::Group g = f.create_group("sweep");
+  g.set_attr("n_points", static_cast<std::int64_t>(sweep.points.size()));
+  g.set_attr("n_keys", static_cast<std::int64_t>(sweep.keys.size()));
+  for (std::size_t k = 0; k < sweep.keys.size(); ++k) g.set_attr(fmt::format("key_{}", k), sweep.keys[k]);
+  h5::Group points = g.create_group("points");
+  for (std::size_t i = 0; i < sweep.points.size(); ++i) {
+    const SweepPointData& p = sweep.points[i];
+    h5::Group pg = points.create_group(std::to_string(i));
+    pg.set_attr("name", p.name);
+    std::string overrides;
+    for (const auto& o : p.overrides) overrides += (overrides.empty() ? "" : "\n") + o;
+    pg.set_attr("overrides", overrides);
+    for (std::size_t k = 0; k < p.values.size(); ++k) {
+      pg.set_attr(fmt::format("value_{}", k), p.values[k]);
+      pg.set_attr(fmt::format("x_{}", k), k < p.x.size() ? p.x[k] : std::nan(""));
+    }
+    write_run(pg, p.run);
   }
+  h5::Group compare = g.create_group("compare");
+  const auto diffs = compare_points(sweep);
+  for (std::size_t j = 0; j < diffs.size(); ++j) {
+    const PointComparison& c = diffs[j];
+    h5::Group cg = compare.create_group(std::to_string(j));
+    cg.set_attr("a", static_cast<std::int64_t>(c.a));
+    cg.set_attr("b", static_cast<std::int64_t>(c.b));
+    cg.set_attr("a_name", sweep.points[c.a].name);
+    cg.set_attr("b_name", sweep.points[c.b].name);
+    h5::Group events = cg.create_group("events");
+    for (const EventComparison& e : c.events) {
+      h5::Group eg = events.create_group(e.name);
+      eg.set_attr("difference", e.diff.difference);
+      eg.set_attr("ci_low", e.diff.low);
+      eg.set_attr("ci_high", e.diff.high);
+      eg.set_attr("both", e.counts.both);
+      eg.set_attr("only_a", e.counts.only_a);
+      eg.set_attr("only_b", e.counts.only_b);
+      eg.set_attr("neither", e.counts.neither);
+      eg.set_attr("n", e.counts.n());
+      eg.set_attr("method", "newcombe-paired-score");
+    }
+  }
+  write_system(f, sweep.meta);
   f.close();
 }
 
@@ -208,8 +297,9 @@ std::string exists_message(const std::string& path) {
 
 }  // namespace
 
-void write_results(const std::string& path, const RunData& run, Overwrite overwrite) {
-  validate(run);
+namespace {
+
+void write_atomically(const std::string& path, Overwrite overwrite, const std::function<void(h5::File&)>& body) {
   std::error_code ec;
   if (overwrite == Overwrite::refuse && std::filesystem::symlink_status(path, ec).type() != std::filesystem::file_type::not_found)
     throw ResultsFileExists(exists_message(path));
@@ -225,7 +315,7 @@ void write_results(const std::string& path, const RunData& run, Overwrite overwr
   }
   bool placed = false;
   try {
-    write_file(*f, run);  // closes the file
+    body(*f);  // closes the file
     f.reset();
     if (overwrite == Overwrite::replace) {
       std::filesystem::rename(partial, path);
@@ -247,11 +337,22 @@ void write_results(const std::string& path, const RunData& run, Overwrite overwr
   }
 }
 
+}  // namespace
+
+void write_results(const std::string& path, const RunData& run, Overwrite overwrite) {
+  validate(run);
+  write_atomically(path, overwrite, [&](h5::File& f) { write_file(f, run); });
+}
+
+void write_sweep(const std::string& path, const SweepData& sweep, Overwrite overwrite) {
+  for (const auto& p : sweep.points) validate(p.run);
+  write_atomically(path, overwrite, [&](h5::File& f) { write_sweep_file(f, sweep); });
+}
+
 namespace {
 
-RunData read_file(const std::string& path, const h5::File& f) {
-  RunData run;
-  RunMeta& m = run.meta;
+RunMeta read_root_meta(const h5::File& f) {
+  RunMeta m;
   m.engine_version = f.attr_string("engine_version");
   m.git_commit = f.attr_string("git_commit");
   m.created_utc = f.attr_string("created_utc");
@@ -266,17 +367,38 @@ RunData read_file(const std::string& path, const h5::File& f) {
   m.store_paths = static_cast<int>(f.attr_int("store_paths"));
   m.threads = static_cast<int>(f.attr_int("threads"));
   m.shard = f.attr_string("shard");
+  // Format 1.1: how the number of paths was decided (absent in 1.0 files: a fixed count).
+  if (f.has_attr("paths_rule")) m.paths_rule = f.attr_string("paths_rule");
+  if (f.has_attr("ci_half_width_target")) m.ci_half_width_target = f.attr_double("ci_half_width_target");
+  if (f.has_attr("ci_half_width_reached")) m.ci_half_width_reached = f.attr_double("ci_half_width_reached");
   {
-    h5::Group input = f.open_group("input");
+    h5::Group system = f.open_group("system");
+    for (const std::string& key : system.attr_names()) {
+      if (key == "wall_seconds") m.wall_seconds = system.attr_double(key);
+      else if (key == "agent_steps_per_second") m.agent_steps_per_second = system.attr_double(key);
+      else if (system.attr_is_string(key)) m.system.emplace_back(key, system.attr_string(key));
+    }
+  }
+  return m;
+}
+
+// The groups of one run under `at` (the root, or a sweep point), with `meta` as its metadata.
+RunData read_run(const std::string& path, const h5::Group& at, RunMeta meta) {
+  RunData run;
+  run.meta = std::move(meta);
+  RunMeta& m = run.meta;
+  {
+    h5::Group input = at.open_group("input");
     m.config_yaml = input.read_string("config_yaml");
     m.config_sha256 = input.read_string("config_sha256");
   }
-  run.time = f.read_doubles("time");
+  run.time = at.read_doubles("time");
   const std::size_t n_records = run.time.size();
+  const std::string where = at.path() == "/" ? "" : at.path();
 
   auto malformed = [&](const std::string& what) { return InputError(path + ": malformed results file: " + what); };
 
-  h5::Group paths = f.open_group("paths");
+  h5::Group paths = at.open_group("paths");
   const std::vector<u64> ids = paths.read_uints("id");
   std::vector<PathResult> rows(ids.size());
   for (std::size_t i = 0; i < ids.size(); ++i) rows[i].id = ids[i];
@@ -285,14 +407,18 @@ RunData read_file(const std::string& path, const h5::File& f) {
   run.schema.finals = finals.children();
   for (const std::string& name : run.schema.finals) {
     const auto col = finals.read_doubles(name);
-    if (col.size() != ids.size()) throw malformed("/paths/final/" + name + " length differs from /paths/id");
+    if (col.size() != ids.size()) throw malformed(where + "/paths/final/" + name + " length differs from /paths/id");
     for (std::size_t i = 0; i < ids.size(); ++i) rows[i].finals.push_back(col[i]);
+    const h5::Object ds = finals.open_dataset(name);
+    run.schema.final_tails.push_back(ds.has_attr("risk_tail") ? tail_from_string(ds.attr_string("risk_tail"))
+                                                               : Tail::none);
   }
   h5::Group events = paths.open_group("events");
   run.schema.events = events.children();
   for (const std::string& name : run.schema.events) {
     const auto col = events.open_group(name).read_ints("first_step");
-    if (col.size() != ids.size()) throw malformed("/paths/events/" + name + "/first_step length differs from /paths/id");
+    if (col.size() != ids.size())
+      throw malformed(where + "/paths/events/" + name + "/first_step length differs from /paths/id");
     for (std::size_t i = 0; i < ids.size(); ++i) rows[i].first_step.push_back(col[i]);
   }
 
@@ -302,7 +428,7 @@ RunData read_file(const std::string& path, const h5::File& f) {
   std::vector<PathResult*> stored;
   for (u64 id : stored_ids) {
     auto it = std::lower_bound(rows.begin(), rows.end(), id, [](const PathResult& p, u64 v) { return p.id < v; });
-    if (it == rows.end() || it->id != id) throw malformed("/paths/series_ids names a path not in /paths/id");
+    if (it == rows.end() || it->id != id) throw malformed(where + "/paths/series_ids names a path not in /paths/id");
     it->series.resize(run.schema.series.size() * n_records);
     stored.push_back(&*it);
   }
@@ -310,7 +436,7 @@ RunData read_file(const std::string& path, const h5::File& f) {
     const std::string& name = run.schema.series[s];
     const auto dims = series.dims(name);
     if (dims.size() != 2 || dims[0] != stored.size() || dims[1] != n_records)
-      throw malformed("/paths/series/" + name + " is not [len(series_ids), len(time)]");
+      throw malformed(where + "/paths/series/" + name + " is not [len(series_ids), len(time)]");
     const auto block = series.read_doubles(name);
     for (std::size_t i = 0; i < stored.size(); ++i)
       std::copy_n(block.begin() + static_cast<std::ptrdiff_t>(i * n_records), n_records,
@@ -320,10 +446,10 @@ RunData read_file(const std::string& path, const h5::File& f) {
   for (const auto& r : rows) run.paths.push_back(r);
 
   {
-    h5::Group sk = f.open_group("sketch").open_group("bands");
+    h5::Group sk = at.open_group("sketch").open_group("bands");
     if (sk.attr_double("alpha") != BandSketch::kAlpha || sk.attr_int("key_offset") != BandSketch::kKeyOffset ||
         sk.attr_int("inf_key") != BandSketch::kInfKey)
-      throw malformed("/sketch/bands uses a bucket layout this stampede does not know");
+      throw malformed(where + "/sketch/bands uses a bucket layout this stampede does not know");
     BandSketchArrays a;
     a.series = sk.read_ints("series");
     a.record = sk.read_ints("record");
@@ -332,42 +458,105 @@ RunData read_file(const std::string& path, const h5::File& f) {
     try {
       run.bands = BandSketch::from_arrays(sk.attr_int("n_series"), sk.attr_int("n_records"), a);
     } catch (const InputError& e) {
-      throw malformed(std::string("/sketch/bands: ") + e.what());
+      throw malformed(where + "/sketch/bands: " + e.what());
     }
     if (!run.schema.series.empty() &&
         (run.bands.n_series() != static_cast<std::int64_t>(run.schema.series.size()) ||
          run.bands.n_records() != static_cast<std::int64_t>(n_records)))
-      throw malformed("/sketch/bands dimensions do not match /paths/series and /time");
-  }
-
-  {
-    h5::Group system = f.open_group("system");
-    for (const std::string& key : system.attr_names()) {
-      if (key == "wall_seconds") m.wall_seconds = system.attr_double(key);
-      else if (key == "agent_steps_per_second") m.agent_steps_per_second = system.attr_double(key);
-      else if (system.attr_is_string(key)) m.system.emplace_back(key, system.attr_string(key));
-    }
+      throw malformed(where + "/sketch/bands dimensions do not match /paths/series and /time");
   }
   return run;
 }
 
+SweepData read_sweep_file(const std::string& path, const h5::File& f) {
+  SweepData sweep;
+  sweep.meta = read_root_meta(f);
+  {
+    h5::Group input = f.open_group("input");
+    sweep.meta.config_yaml = input.read_string("config_yaml");
+    sweep.meta.config_sha256 = input.read_string("config_sha256");
+  }
+  h5::Group g = f.open_group("sweep");
+  const std::int64_t n_points = g.attr_int("n_points"), n_keys = g.attr_int("n_keys");
+  for (std::int64_t k = 0; k < n_keys; ++k) sweep.keys.push_back(g.attr_string(fmt::format("key_{}", k)));
+  h5::Group points = g.open_group("points");
+  for (std::int64_t i = 0; i < n_points; ++i) {
+    h5::Group pg = points.open_group(std::to_string(i));
+    SweepPointData p;
+    p.name = pg.attr_string("name");
+    const std::string overrides = pg.attr_string("overrides");
+    for (std::size_t pos = 0; pos < overrides.size();) {
+      const auto nl = std::min(overrides.find('\n', pos), overrides.size());
+      p.overrides.push_back(overrides.substr(pos, nl - pos));
+      pos = nl + 1;
+    }
+    for (std::int64_t k = 0; k < n_keys; ++k) {
+      p.values.push_back(pg.attr_string(fmt::format("value_{}", k)));
+      p.x.push_back(pg.attr_double(fmt::format("x_{}", k)));
+    }
+    p.run = read_run(path, pg, sweep.meta);
+    sweep.points.push_back(std::move(p));
+  }
+  h5::Group compare = g.open_group("compare");
+  for (const std::string& j : compare.children()) {
+    h5::Group cg = compare.open_group(j);
+    const auto a = cg.attr_int("a"), b = cg.attr_int("b");
+    if (a < 0 || b < 0 || a >= n_points || b >= n_points)
+      throw InputError(path + ": malformed results file: /sweep/compare/" + j + " names a point that does not exist");
+    sweep.compare.emplace_back(static_cast<std::size_t>(a), static_cast<std::size_t>(b));
+  }
+  return sweep;
+}
+
 }  // namespace
 
-RunData read_results(const std::string& path) {
+namespace {
+
+// Opens a results file after checking it is one, of a major version this stampede reads.
+h5::File open_results(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) throw InputError(path + ": no such results file");
   if (!h5::is_hdf5(path)) throw InputError(path + ": not an HDF5 file (or unreadable)");
+  h5::File f = h5::File::open_read(path);
+  if (!f.has_attr("format") || !f.attr_is_string("format") || f.attr_string("format") != kResultsFormat)
+    throw InputError(path + ": not a stampede results file (root attribute format is not \"" + kResultsFormat +
+                     "\")");
+  const auto version = f.has_attr("format_version") ? f.attr_ints("format_version") : std::vector<std::int64_t>{};
+  if (version.size() != 2) throw InputError(path + ": results file has no valid format_version");
+  if (version[0] != kResultsVersionMajor)
+    throw InputError(fmt::format("{}: results format version {}.{} is not supported (this stampede reads {}.x)", path,
+                                 version[0], version[1], kResultsVersionMajor));
+  return f;
+}
+
+bool sweep_kind(const h5::File& f) { return f.has_attr("kind") && f.attr_string("kind") == "sweep"; }
+
+}  // namespace
+
+bool is_sweep_file(const std::string& path) {
   try {
-    const h5::File f = h5::File::open_read(path);
-    if (!f.has_attr("format") || !f.attr_is_string("format") || f.attr_string("format") != kResultsFormat)
-      throw InputError(path + ": not a stampede results file (root attribute format is not \"" +
-                       kResultsFormat + "\")");
-    const auto version = f.has_attr("format_version") ? f.attr_ints("format_version") : std::vector<std::int64_t>{};
-    if (version.size() != 2) throw InputError(path + ": results file has no valid format_version");
-    if (version[0] != kResultsVersionMajor)
-      throw InputError(fmt::format("{}: results format version {}.{} is not supported (this stampede reads {}.x)",
-                                   path, version[0], version[1], kResultsVersionMajor));
-    return read_file(path, f);
+    return sweep_kind(open_results(path));
+  } catch (const h5::Error& e) {
+    throw InputError(path + ": malformed results file: " + e.what());
+  }
+}
+
+RunData read_results(const std::string& path) {
+  try {
+    const h5::File f = open_results(path);
+    if (sweep_kind(f))
+      throw InputError(path + ": is a sweep (one run per point, under /sweep/points); read it as a sweep");
+    return read_run(path, f, read_root_meta(f));
+  } catch (const h5::Error& e) {
+    throw InputError(path + ": malformed results file: " + e.what());
+  }
+}
+
+SweepData read_sweep(const std::string& path) {
+  try {
+    const h5::File f = open_results(path);
+    if (!sweep_kind(f)) throw InputError(path + ": is a single run, not a sweep");
+    return read_sweep_file(path, f);
   } catch (const h5::Error& e) {
     throw InputError(path + ": malformed results file: " + e.what());
   }

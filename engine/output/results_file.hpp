@@ -5,12 +5,13 @@
 
 #include "engine/core/errors.hpp"
 #include "engine/output/run_data.hpp"
+#include "engine/output/sweep_data.hpp"
 
 namespace stampede {
 
 inline constexpr const char* kResultsFormat = "stampede-results";
 inline constexpr int kResultsVersionMajor = 1;  // readers refuse any other major version
-inline constexpr int kResultsVersionMinor = 0;
+inline constexpr int kResultsVersionMinor = 1;  // 1.1: sweeps, time to event, risk figures, precision targets
 
 // What write_results does when `path` already exists.
 enum class Overwrite { refuse, replace };
@@ -35,5 +36,12 @@ void write_results(const std::string& path, const RunData& run, Overwrite overwr
 // is missing, unreadable, not HDF5, not a stampede results file, of an unknown major version,
 // or malformed.
 RunData read_results(const std::string& path);
+
+// A sweep's file (root attribute kind = "sweep"): every point's run under /sweep/points/<i>,
+// the paired comparisons under /sweep/compare/<j>. Written and read like a run's.
+void write_sweep(const std::string& path, const SweepData& sweep, Overwrite overwrite = Overwrite::refuse);
+SweepData read_sweep(const std::string& path);
+// Whether a results file holds a sweep (after the same checks as read_results).
+bool is_sweep_file(const std::string& path);
 
 }  // namespace stampede

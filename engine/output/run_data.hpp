@@ -4,17 +4,20 @@
 // read_results, summarize and merge_runs consume it.
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "engine/stats/band_sketch.hpp"
+#include "engine/stats/tail_risk.hpp"
 
 namespace stampede {
 
 // Names (snake_case, from the protocol spec's §8) of what each path reports, in schema order.
 struct OutputSchema {
   std::vector<std::string> finals, events, series;
+  std::vector<Tail> final_tails;  // parallel to finals (empty = none): whose VaR/ES to report
   friend bool operator==(const OutputSchema&, const OutputSchema&) = default;
 };
 
@@ -113,6 +116,11 @@ struct RunMeta {
   int threads = 0, store_paths = 0;
   std::vector<std::pair<std::string, std::string>> system;  // build type, compiler, simd, cpu, ...
   double wall_seconds = 0.0, agent_steps_per_second = 0.0;
+  // How the number of paths was decided: "paths" (the configured count), or with a precision
+  // target "precision" (every event's 95% Wilson half-width reached the target) or "max_paths".
+  std::string paths_rule = "paths";
+  double ci_half_width_target = std::numeric_limits<double>::quiet_NaN();
+  double ci_half_width_reached = std::numeric_limits<double>::quiet_NaN();  // the widest over events
 };
 
 struct RunData {

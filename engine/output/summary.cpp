@@ -12,6 +12,10 @@
 
 namespace stampede {
 
+namespace {
+constexpr std::uint64_t kBootstrapSeed = 0x7374616d70656465ull;  // "stampede"
+}  // namespace
+
 Summary summarize(const RunData& run) {
   const auto& schema = run.schema;
   const std::size_t n_records = run.time.size();
@@ -25,15 +29,18 @@ Summary summarize(const RunData& run) {
     // An event first seen in step k is known at the end of that step, t = (k+1)·dt.
     // Each hit counts from the first record time >= known_at on (time is ascending).
     std::vector<std::int64_t> hits_by_time(n_records + 1, 0);
+    std::vector<double> times;
     for (const std::int64_t k : run.paths.event_column(e)) {
       if (k < 0) continue;
       ++ev.count;
       const double known_at = static_cast<double>(k + 1) * static_cast<double>(run.meta.dt_seconds);
+      times.push_back(known_at);
       const auto first = std::lower_bound(run.time.begin(), run.time.end(), known_at) - run.time.begin();
       ++hits_by_time[static_cast<std::size_t>(first)];
     }
     for (std::size_t r = 1; r < n_records; ++r) hits_by_time[r] += hits_by_time[r - 1];
     ev.ci = wilson(ev.count, ev.n);
+    ev.time_to_event = describe(times);
     ev.by_time.resize(n_records);
     for (std::size_t r = 0; r < n_records; ++r)
       ev.by_time[r] = ev.n > 0 ? static_cast<double>(hits_by_time[r]) / static_cast<double>(ev.n)
@@ -41,8 +48,13 @@ Summary summarize(const RunData& run) {
     s.events.push_back(std::move(ev));
   }
 
-  for (std::size_t m = 0; m < schema.finals.size(); ++m)
-    s.finals.push_back(FinalSummary{schema.finals[m], describe(run.paths.final_column(m))});
+  for (std::size_t m = 0; m < schema.finals.size(); ++m) {
+    const std::vector<double> column = run.paths.final_column(m);
+    const Tail tail = m < schema.final_tails.size() ? schema.final_tails[m] : Tail::none;
+    // A fixed bootstrap seed per final: the same file (or merged shards) gives the same intervals.
+    s.finals.push_back(FinalSummary{schema.finals[m], describe(column),
+                                    tail_risk(column, tail, kBootstrapSeed + m)});
+  }
 
   const bool have_sketch = run.bands.n_series() == static_cast<std::int64_t>(schema.series.size()) &&
                            run.bands.n_records() == static_cast<std::int64_t>(n_records);
@@ -62,25 +74,63 @@ Summary summarize(const RunData& run) {
 namespace {
 
 std::string num(double v) { return std::isnan(v) ? "-" : fmt::format("{:.6g}", v); }
+std::string num4(double v) { return std::isnan(v) ? "-" : fmt::format("{:.4g}", v); }
+constexpr double kDay = 86400.0;
+
+std::string days(std::int64_t seconds) {
+  return seconds % 86400 == 0 ? fmt::format("{}d", seconds / 86400) : fmt::format("{:.4g}d", seconds / kDay);
+}
 
 }  // namespace
+
+std::string events_table(const Summary& s) {
+  if (s.events.empty()) return "";
+  std::string out = fmt::format("\n{:<24} {:>11} {:>11} {:>19} {:>20}\n", "event", "probability", "count/n",
+                                "95% CI (Wilson)", "days to event q5/50/95");
+  for (const EventSummary& e : s.events) {
+    const auto& t = e.time_to_event;
+    const std::string tte = t.n_defined == 0 ? "-"
+                                             : fmt::format("{}/{}/{}", num4(t.quantiles[1] / kDay),
+                                                           num4(t.quantiles[3] / kDay), num4(t.quantiles[5] / kDay));
+    out += fmt::format("{:<24} {:>11} {:>11} {:>19} {:>20}\n", e.name, num4(e.ci.p), fmt::format("{}/{}", e.count, e.n),
+                       fmt::format("[{}, {}]", num4(e.ci.low), num4(e.ci.high)), tte);
+  }
+  return out;
+}
+
+std::string risk_table(const Summary& s, const RunMeta& meta) {
+  std::string out;
+  for (const FinalSummary& f : s.finals) {
+    if (f.risk.tail == Tail::none || f.risk.n_defined == 0) continue;
+    if (out.empty())
+      out = fmt::format("\nrisk over the {} horizon (VaR = the quantile at the bad tail, ES = mean beyond it; "
+                        "[95% bootstrap interval])\n{:<24} {:>6} {:>28} {:>28}\n",
+                        days(meta.horizon_seconds), "final", "tail", "VaR 95% / 99%", "ES 95% / 99%");
+    const TailFigure &a = f.risk.at[0], &b = f.risk.at[1];
+    out += fmt::format("{:<24} {:>6} {:>28} {:>28}\n", f.name, to_string(f.risk.tail),
+                       fmt::format("{} / {}", num4(a.var), num4(b.var)), fmt::format("{} / {}", num4(a.es), num4(b.es)));
+    out += fmt::format("{:<24} {:>6} {:>28} {:>28}\n", "", "",
+                       fmt::format("[{}, {}] / [{}, {}]", num4(a.var_low), num4(a.var_high), num4(b.var_low),
+                                   num4(b.var_high)),
+                       fmt::format("[{}, {}] / [{}, {}]", num4(a.es_low), num4(a.es_high), num4(b.es_low),
+                                   num4(b.es_high)));
+  }
+  return out;
+}
 
 std::string summary_table(const Summary& s, const RunMeta& meta) {
   std::string out = fmt::format("{} ({}), seed {}, {} of {} paths, shard {}\n", meta.scenario, meta.protocol,
                                 meta.seed, s.n_paths, meta.n_paths, meta.shard);
-  if (!s.events.empty()) {
-    out += fmt::format("\n{:<24} {:>11} {:>15} {:>23}\n", "event", "probability", "count/n", "95% CI (Wilson)");
-    for (const EventSummary& e : s.events)
-      out += fmt::format("{:<24} {:>11} {:>15} {:>23}\n", e.name, num(e.ci.p), fmt::format("{}/{}", e.count, e.n),
-                         fmt::format("[{}, {}]", num(e.ci.low), num(e.ci.high)));
-  }
+  out += events_table(s);
   if (!s.finals.empty()) {
-    out += fmt::format("\n{:<24} {:>12} {:>12} {:>12} {:>12} {:>9}\n", "final", "mean", "q5", "q50", "q95", "defined");
+    out += fmt::format("\n{:<24} {:>12} {:>12} {:>12} {:>12} {:>12} {:>9}\n", "final", "mean", "std", "q5", "q50",
+                       "q95", "defined");
     for (const FinalSummary& f : s.finals)
-      out += fmt::format("{:<24} {:>12} {:>12} {:>12} {:>12} {:>9}\n", f.name, num(f.stats.mean),
-                         num(f.stats.quantiles[1]), num(f.stats.quantiles[3]), num(f.stats.quantiles[5]),
-                         f.stats.n_defined);
+      out += fmt::format("{:<24} {:>12} {:>12} {:>12} {:>12} {:>12} {:>9}\n", f.name, num(f.stats.mean),
+                         num(f.stats.std_dev), num(f.stats.quantiles[1]), num(f.stats.quantiles[3]),
+                         num(f.stats.quantiles[5]), f.stats.n_defined);
   }
+  out += risk_table(s, meta);
   return out;
 }
 
@@ -96,21 +146,44 @@ std::string summary_json(const Summary& s, const RunMeta& meta) {
   j["n_paths"] = meta.n_paths;
   j["paths_held"] = s.n_paths;
   Json events = Json::object();
-  for (const EventSummary& e : s.events)
-    events[e.name] = Json{{"probability", e.ci.p}, {"ci_low", e.ci.low}, {"ci_high", e.ci.high},
-                          {"count", e.count},      {"n", e.n},           {"method", "wilson"}};
+  for (const EventSummary& e : s.events) {
+    Json tte_q = Json::object();
+    for (std::size_t q = 0; q < kQuantileLevels.size(); ++q)
+      tte_q[fmt::format("{}", kQuantileLevels[q])] = e.time_to_event.quantiles[q] / kDay;
+    events[e.name] = Json{{"probability", e.ci.p},
+                          {"ci_low", e.ci.low},
+                          {"ci_high", e.ci.high},
+                          {"count", e.count},
+                          {"n", e.n},
+                          {"method", "wilson"},
+                          {"time_to_event_days",
+                           Json{{"n", e.time_to_event.n_defined},
+                                {"mean", e.time_to_event.mean / kDay},
+                                {"quantiles", std::move(tte_q)}}}};
+  }
   j["events"] = std::move(events);
   Json finals = Json::object();
   for (const FinalSummary& f : s.finals) {
     Json quantiles = Json::object();
     for (std::size_t q = 0; q < kQuantileLevels.size(); ++q)
       quantiles[fmt::format("{}", kQuantileLevels[q])] = f.stats.quantiles[q];  // "0.01", ..., "0.99"
-    finals[f.name] = Json{{"mean", f.stats.mean},
-                          {"std_err", f.stats.std_err},
-                          {"min", f.stats.min},
-                          {"max", f.stats.max},
-                          {"n_defined", f.stats.n_defined},
-                          {"quantiles", std::move(quantiles)}};
+    Json final{{"mean", f.stats.mean},
+               {"std", f.stats.std_dev},
+               {"std_err", f.stats.std_err},
+               {"min", f.stats.min},
+               {"max", f.stats.max},
+               {"n_defined", f.stats.n_defined},
+               {"quantiles", std::move(quantiles)}};
+    if (f.risk.tail != Tail::none) {
+      Json risk{{"tail", to_string(f.risk.tail)}, {"horizon_days", static_cast<double>(meta.horizon_seconds) / kDay}};
+      for (const TailFigure& t : f.risk.at) {
+        const int pct = static_cast<int>(std::lround(t.confidence * 100));
+        risk[fmt::format("var_{}", pct)] = Json{{"value", t.var}, {"ci_low", t.var_low}, {"ci_high", t.var_high}};
+        risk[fmt::format("es_{}", pct)] = Json{{"value", t.es}, {"ci_low", t.es_low}, {"ci_high", t.es_high}};
+      }
+      final["risk"] = std::move(risk);
+    }
+    finals[f.name] = std::move(final);
   }
   j["finals"] = std::move(finals);
   // Names come from the user's YAML: bytes that are not UTF-8 become U+FFFD rather than

@@ -10,6 +10,7 @@
 
 #include "engine/output/run_data.hpp"
 #include "engine/stats/sample_stats.hpp"
+#include "engine/stats/tail_risk.hpp"
 #include "engine/stats/wilson.hpp"
 
 namespace stampede {
@@ -20,11 +21,16 @@ struct EventSummary {
   std::int64_t n = 0;           // paths held
   WilsonInterval ci{};          // probability = ci.p
   std::vector<double> by_time;  // [n_records] P(event happened by the end of the step ending at or before time[r])
+  // Time to the event, seconds from the start (the end of its first step, (k+1)·dt), over the
+  // paths where it happened; the paths where it did not are censored at the horizon, so by_time
+  // is its Kaplan–Meier curve (all paths run to the horizon).
+  SampleStats time_to_event{};
 };
 
 struct FinalSummary {
   std::string name;
   SampleStats stats{};
+  TailRisk risk{};  // VaR and ES at the declared bad tail (tail none: not computed)
 };
 
 struct BandSummary {
@@ -41,14 +47,22 @@ struct Summary {
 
 Summary summarize(const RunData& run);
 
-// Human table for stdout: events with probability, count/n and 95% CI; finals with mean and
-// q5/q50/q95.
+// Human table for stdout: events with probability, count/n, 95% CI and time to the event;
+// finals with mean, std and q5/q50/q95; the risk figures (VaR and ES at 95% and 99% over the
+// horizon, bootstrap intervals) of the finals with a declared bad tail.
 std::string summary_table(const Summary& summary, const RunMeta& meta);
 // The same as one JSON object, written with nlohmann/json (strings escaped, NaN and ±inf written
 // as null), followed by a newline:
 //   {"scenario":..,"protocol":..,"seed":..,"shard":..,"n_paths":..,"paths_held":..,
 //    "events":{NAME:{"probability","ci_low","ci_high","count","n","method":"wilson"},..},
-//    "finals":{NAME:{"mean","std_err","min","max","n_defined","quantiles":{"0.01":..,..,"0.99":..}},..}}
+//    "events":{NAME:{..., "time_to_event_days":{"n","mean","quantiles":{..}}}},
+//    "finals":{NAME:{"mean","std","std_err","min","max","n_defined","quantiles":{"0.01":..,..,"0.99":..},
+//                    "risk":{"tail","horizon_days","var_95":{"value","ci_low","ci_high"},"es_95":..,
+//                            "var_99":..,"es_99":..}},..}}
 std::string summary_json(const Summary& summary, const RunMeta& meta);
+
+// Parts of the table, also used for the points of a sweep.
+std::string events_table(const Summary& summary);
+std::string risk_table(const Summary& summary, const RunMeta& meta);
 
 }  // namespace stampede

@@ -155,17 +155,25 @@ std::vector<BadArgs> arg_table(const std::string& dir) {
       {"file paths not a number, --paths given", {"validate", dir + "/many-paths.yaml", "--paths", "2"},
        {dir + "/many-paths.yaml:3:8: paths: expected an integer, got many"}},
       // 6
-      {"unknown command plot", {"plot", smoke},
-       {"unknown command 'plot'", "the commands are: run, validate, report, merge, list"}, {"subcommand is required"}},
-      {"unknown command sweep", {"sweep", smoke},
-       {"unknown command 'sweep'", "not available yet", "run, validate, report, merge, list"}},
+      {"plot of a scenario file", {"plot", smoke}, {"not an HDF5 file"}, {"subcommand is required"}},
+      {"sweep without a sweep block", {"sweep", smoke}, {"has no sweep: block; give --over KEY=[v1, v2, ...]"}},
+      {"unknown command", {"plto", smoke},
+       {"unknown command 'plto'; did you mean 'plot'?", "run, sweep, validate, report, merge, list, plot"}},
       {"misspelt command", {"rnu", smoke}, {"unknown command 'rnu'; did you mean 'run'?"}},
-      {"no command", {}, {"a command is required", "run, validate, report, merge, list"}},
-      // 7: keys of features not implemented yet.
-      {"sweep key", {"validate", dir + "/sweep.yaml"}, {"sweep: parameter sweeps", "not available yet"},
-       {"did you mean"}},
-      {"--set stop.ci_half_width", {"run", smoke, "-o", "OUT", "--set", "stop.ci_half_width=0.01"},
-       {"--set: stop.ci_half_width: early stopping", "not available yet"}, {"did you mean"}},
+      {"no command", {}, {"a command is required", "run, sweep, validate, report, merge, list, plot"}},
+      // 7: the sweep block and the precision target are checked like every key.
+      {"malformed sweep block", {"validate", dir + "/sweep.yaml"},
+       {"sweep.kai.peg: unknown key (expected grid, points, compare)"}, {"did you mean"}},
+      {"sweep point value out of range", {"validate", dir + "/sweep-bad-point.yaml"},
+       {dir + "/sweep-bad-point.yaml:5:37: kai.expansion_threshold: must be in"}},
+      {"--over with an unknown key", {"sweep", smoke, "-o", "OUT", "--over", "kai.pegg=[1, 1.01]"},
+       {"--over: kai.pegg: unknown key; did you mean 'kai.peg'?"}},
+      {"--compare naming no point", {"sweep", smoke, "-o", "OUT", "--over", "kai.peg=[1, 1.01]", "--compare", "x,0"},
+       {"no point named 'x'"}},
+      {"--set stop.ci_half_width out of range", {"run", smoke, "-o", "OUT", "--set", "stop.ci_half_width=0.7"},
+       {"--set: stop.ci_half_width: must be in (0, 0.5]"}},
+      {"precision target with --shard", {"run", smoke, "-o", "OUT", "--ci-half-width", "0.1", "--shard", "1/2"},
+       {"cannot be split into shards"}},
       // 8
       {"missing output directory", {"run", smoke, "-o", dir + "/no/such/dir/out.h5", "--paths", "1"},
        {"output directory " + dir + "/no/such/dir does not exist"}, {"runtime failure", "checkpoint"}},
@@ -194,6 +202,8 @@ TEST_CASE("command-line mistakes exit 2 with a clear message and write nothing")
   std::ofstream(dir.path("negative-paths.yaml")) << "scenario: neg\nprotocol: kai\npaths: -5\nhorizon: 1d\n";
   std::ofstream(dir.path("many-paths.yaml")) << "scenario: many\nprotocol: kai\npaths: many\nhorizon: 1d\n";
   std::ofstream(dir.path("sweep.yaml")) << "scenario: sw\nprotocol: kai\nsweep:\n  kai.peg: [1, 1.01]\n";
+  std::ofstream(dir.path("sweep-bad-point.yaml"))
+      << "scenario: sw\nprotocol: kai\nsweep:\n  grid:\n    kai.expansion_threshold: [1.01, 5]\n";
   int n = 0;
   for (auto c : arg_table(base)) {
     const std::string out = dir.path("out" + std::to_string(n++) + ".h5");

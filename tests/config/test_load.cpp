@@ -66,7 +66,9 @@ TEST_CASE("defaults fill every key not given") {
   CHECK_FALSE(v.is_set("output.record_every"));
   CHECK(v.duration_s("output.record_every") == 0);
   CHECK(v.integer("output.store_paths") == 16);
-  CHECK(v.schema().find("stop.ci_half_width") == nullptr);  // early stopping: not implemented, so refused
+  CHECK_FALSE(v.optional_real("stop.ci_half_width").has_value());  // no precision target: exactly `paths`
+  CHECK(v.integer("stop.batch") == 100);
+  CHECK(v.integer("stop.max_paths") == 100000);
   CHECK(v.integer("market.sub_swaps") == 1);
   CHECK(v.real("market.factor.sigma") == 0.8);
   CHECK(v.real("market.factor.jump_rate") == 4.0);

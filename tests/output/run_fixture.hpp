@@ -27,7 +27,7 @@ constexpr std::int64_t kRecords = 6;
 constexpr std::int64_t kStorePaths = 4;
 
 inline stampede::OutputSchema schema() {
-  return {{"price_final", "stop_time"}, {"depeg", "bank_run"}, {"price", "supply"}};
+  return {{"price_final", "stop_time"}, {"depeg", "bank_run"}, {"price", "supply"}, {stampede::Tail::lower, stampede::Tail::none}};
 }
 
 inline stampede::RunMeta meta(std::int64_t n_paths, const std::string& shard) {

@@ -53,7 +53,8 @@ TEST_CASE("results: write then read round-trips every field") {
   CHECK(paths.read_uints("series_ids") == std::vector<std::uint64_t>{0, 1, 2, 3});
   CHECK(paths.open_group("series").dims("price") == std::vector<std::uint64_t>{4, fixture::kRecords});
   CHECK(f.attr_string("format") == "stampede-results");
-  CHECK(f.attr_ints("format_version") == std::vector<std::int64_t>{1, 0});
+  CHECK(f.attr_ints("format_version") == std::vector<std::int64_t>{1, 1});
+  CHECK(f.attr_string("kind") == "run");
   const h5::Group ev = f.open_group("summary").open_group("events").open_group("depeg");
   CHECK(ev.attr_string("method") == "wilson");
   CHECK(ev.attr_int("n") == 12);

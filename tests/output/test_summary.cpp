@@ -16,7 +16,7 @@ RunData hand_made() {
   RunData d;
   d.meta.dt_seconds = 3600;
   d.meta.n_paths = 10;
-  d.schema = {{"price_final"}, {"depeg", "never"}, {"price"}};
+  d.schema = {{"price_final"}, {"depeg", "never"}, {"price"}, {}};
   d.time = {3600.0, 86400.0, 172800.0};
   d.bands = BandSketch(1, 3);
   const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -84,7 +84,7 @@ TEST_CASE("summary: table and JSON") {
   const std::string table = summary_table(s, d.meta);
   CHECK(table.find("depeg") != std::string::npos);
   CHECK(table.find("3/10") != std::string::npos);
-  CHECK(table.find("[0.107791, 0.603222]") != std::string::npos);
+  CHECK(table.find("[0.1078, 0.6032]") != std::string::npos);
   CHECK(table.find("price_final") != std::string::npos);
   const std::string json = summary_json(s, d.meta);
   CHECK(json.find("\"depeg\":{\"probability\":0.3,") != std::string::npos);

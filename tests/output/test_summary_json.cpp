@@ -71,7 +71,8 @@ TEST_CASE("summary JSON: field names, order and nesting") {
   CHECK(j["n_paths"] == 10);
   CHECK(j["paths_held"] == 5);
   const Json& e = j["events"]["depeg"];
-  CHECK(keys(e) == std::vector<std::string>{"probability", "ci_low", "ci_high", "count", "n", "method"});
+  CHECK(keys(e) == std::vector<std::string>{"probability", "ci_low", "ci_high", "count", "n", "method",
+                                            "time_to_event_days"});
   CHECK(e["probability"] == 0.4);
   CHECK(e["ci_low"] == 0.1);
   CHECK(e["ci_high"] == 0.8);
@@ -79,7 +80,7 @@ TEST_CASE("summary JSON: field names, order and nesting") {
   CHECK(e["n"] == 5);
   CHECK(e["method"] == "wilson");
   const Json& f = j["finals"]["price_final"];
-  CHECK(keys(f) == std::vector<std::string>{"mean", "std_err", "min", "max", "n_defined", "quantiles"});
+  CHECK(keys(f) == std::vector<std::string>{"mean", "std", "std_err", "min", "max", "n_defined", "quantiles"});
   CHECK(f["mean"] == 1.5);
   CHECK(f["n_defined"] == 3);
   CHECK(keys(f["quantiles"]) == std::vector<std::string>{"0.01", "0.05", "0.25", "0.5", "0.75", "0.95", "0.99"});
@@ -163,7 +164,7 @@ TEST_CASE("summary JSON of a summarized run: undefined finals are null") {
   RunData d;
   d.meta = meta_named("all-undefined");
   d.meta.dt_seconds = 3600;
-  d.schema = {{"price_final"}, {"depeg"}, {}};
+  d.schema = {{"price_final"}, {"depeg"}, {}, {}};
   d.time = {0.0, 3600.0};
   for (std::uint64_t id = 0; id < 3; ++id) {
     PathResult p;

@@ -421,7 +421,8 @@ void KaiPath::finals(double* out) const {
   const double C = s_.C();
   out[f_min_twap] = trackers_.min_twap();
   out[f_hours_below_099] = trackers_.hours_below();
-  out[f_depeg_first_round] = static_cast<double>(depeg_.first_round());
+  // Undefined (NaN) on a path without a depeg: never a -1 averaged into the mean.
+  out[f_depeg_first_round] = depeg_.first_round() < 0 ? std::nan("") : static_cast<double>(depeg_.first_round());
   out[f_max_debt_ratio] = trackers_.max_debt_ratio();
   out[f_final_debt_ratio] = C > 0 ? s_.B / C : 0.0;
   out[f_kai_minted_total] = s_.ledger.minted_total();

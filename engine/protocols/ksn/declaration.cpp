@@ -80,17 +80,17 @@ const agents::BehaviourDecl& Ksn::behaviour() {
 
 const framework::OutputDecl& Ksn::outputs() {
   static const framework::OutputDecl d = {
-      {{"price", "USDC, pool spot P"}, {"backing", "USD per KSN, B (KS3)"}, {"premium", "P/B"},
+      {{"price", "USDC, pool spot P", Tail::lower}, {"backing", "USD per KSN, B (KS3)", Tail::lower}, {"premium", "P/B"},
        {"rfv", "USD, KS1"}, {"excess_reserves", "USD, E = RFV − S"}, {"reserves_market_value", "USD, KS2"},
-       {"treasury_usdc", "USDC"}, {"treasury_lp_rfv", "USD"}, {"treasury_cert_value", "USD"},
+       {"treasury_usdc", "USDC", Tail::lower}, {"treasury_lp_rfv", "USD"}, {"treasury_cert_value", "USD"},
        {"stable_share", "σ_s (KS4)"}, {"dcp_balance", "KSN"}, {"runway_rebases", "DCP/(r_t·Q)"},
        {"rebase_rate", "r_t"}, {"rebase_rate_eff", "r_eff"}, {"apy_instant", "(1 + r_eff)^730 − 1"},
        {"staked_fraction", "Σ stake/S_circ"}, {"supply", "KSN, S"}, {"circulating", "KSN, S_circ"},
        {"bond_debt", "KSN, D"}, {"bond_discount", "d"}, {"tvl", "USD"}, {"potp_mean", "W/Q"},
        {"unstaked_72h_fraction", "KSN unstaked over the bank-run window / Σ stake at its start"},
        {"minted_surplus_cum", "KSN"}, {"minted_bonds_cum", "KSN"}, {"burned_cum", "KSN"}, {"penalties_cum", "KSN"}},
-      {{"apy_realised", "(Π(1 + r_eff))^(730/n) − 1"}, {"premium_min", "min P/B"},
-       {"runway_rebases_min", "min DCP/(r_t·Q)"}},
+      {{"apy_realised", "(Π(1 + r_eff))^(730/n) − 1"}, {"premium_min", "min P/B", Tail::lower},
+       {"runway_rebases_min", "min DCP/(r_t·Q)", Tail::lower}},
       {{"bank_run", "KSN unstaked in the last metrics.ksn.bank_run.window ≥ fraction × Σ stake at its start"},
        {"below_backing", "P < B at every step of a run of ≥ metrics.ksn.below_backing.duration"},
        {"rebase_default", "r_eff < r_min at ≥ metrics.ksn.rebase_default.consecutive rebases in a row"},
