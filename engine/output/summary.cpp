@@ -121,6 +121,11 @@ std::string risk_table(const Summary& s, const RunMeta& meta) {
 std::string summary_table(const Summary& s, const RunMeta& meta) {
   std::string out = fmt::format("{} ({}), seed {}, {} of {} paths, shard {}\n", meta.scenario, meta.protocol,
                                 meta.seed, s.n_paths, meta.n_paths, meta.shard);
+  if (meta.paths_rule != "paths")
+    out += fmt::format("paths decided by a precision target: 95% half-width <= {} ({}; widest reached {})\n",
+                       num4(meta.ci_half_width_target),
+                       meta.paths_rule == "precision" ? "reached" : "not reached: stopped at stop.max_paths",
+                       num4(meta.ci_half_width_reached));
   out += events_table(s);
   if (!s.finals.empty()) {
     out += fmt::format("\n{:<24} {:>12} {:>12} {:>12} {:>12} {:>12} {:>9}\n", "final", "mean", "std", "q5", "q50",

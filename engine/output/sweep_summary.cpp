@@ -63,7 +63,7 @@ std::string sweep_table(const SweepData& sweep) {
                      sweep.points.empty() ? 0 : sweep.points[0].run.paths.size(), m.n_paths, m.shard);
   if (m.paths_rule != "paths")
     out += fmt::format("paths decided by a precision target: 95% half-width <= {} ({}; widest reached {})\n",
-                       num4(m.ci_half_width_target), m.paths_rule == "precision" ? "reached" : "stopped at max_paths",
+                       num4(m.ci_half_width_target), m.paths_rule == "precision" ? "reached" : "not reached: stopped at stop.max_paths",
                        num4(m.ci_half_width_reached));
   for (std::size_t i = 0; i < sweep.points.size(); ++i) {
     const SweepPointData& p = sweep.points[i];

@@ -1,0 +1,202 @@
+// The risk workflow through the command line: sweeps on common random numbers, their paired
+// differences, shards + merge of a sweep, precision targets, and the report's time to event and
+// risk figures.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "cli_helpers.hpp"
+#include "engine/output/results_file.hpp"
+#include "engine/output/summary.hpp"
+#include "same_results.hpp"
+
+namespace fs = std::filesystem;
+using namespace stampede;
+using namespace stampede::testing;
+
+namespace {
+
+const std::string kSmoke = source_path("configs/kai-smoke.yaml");
+
+// kai-smoke with a crash on day 3 whose size is swept: the points differ only from day 3 on.
+std::vector<std::string> crash_sweep(const std::string& out, std::vector<std::string> extra = {}) {
+  std::vector<std::string> a = {"sweep", kSmoke, "-o", out, "--quiet", "--paths", "4", "--set",
+                                "market.shocks=[{at: 3d, kind: crash, size: -0.1}]", "--over",
+                                "market.shocks[0].size=[-0.1, -0.6]"};
+  a.insert(a.end(), extra.begin(), extra.end());
+  return a;
+}
+
+}  // namespace
+
+TEST_CASE("sweep points share their paths until they differ: identical series before the crash, not after") {
+  TempDir dir("sweep_crn");
+  const auto out = dir.path("s.h5");
+  const auto r = run_cli(crash_sweep(out, {"--set", "output.record_every=1h"}));
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const SweepData s = read_sweep(out);
+  REQUIRE(s.points.size() == 2);
+  CHECK(s.keys == std::vector<std::string>{"market.shocks[0].size"});
+  CHECK(s.points[0].name == "size=-0.1");
+  CHECK(s.points[1].x == std::vector<double>{-0.6});
+  const RunData &a = s.points[0].run, &b = s.points[1].run;
+  REQUIRE(a.paths.ids() == b.paths.ids());
+  const auto price = static_cast<std::size_t>(
+      std::find(a.schema.series.begin(), a.schema.series.end(), "price") - a.schema.series.begin());
+  const std::size_t n_rec = a.time.size();
+  const std::size_t crash_record = 3 * 24;  // record r is the state at the end of hour r
+  for (std::size_t i = 0; i < a.paths.size(); ++i) {
+    const PathResult pa = a.paths[i], pb = b.paths[i];
+    REQUIRE(pa.series.size() == pb.series.size());
+    if (pa.series.empty()) continue;
+    const double* xa = pa.series.data() + price * n_rec;
+    const double* xb = pb.series.data() + price * n_rec;
+    for (std::size_t k = 0; k < crash_record; ++k) REQUIRE(xa[k] == xb[k]);  // common random numbers
+    bool differ = false;
+    for (std::size_t k = crash_record; k < n_rec; ++k) differ = differ || xa[k] != xb[k];
+    CHECK(differ);  // the crash acts
+  }
+}
+
+TEST_CASE("a sweep in shards merges to the unsharded sweep, point by point; report prints the paired differences") {
+  TempDir dir("sweep_shards");
+  const auto whole = dir.path("w.h5"), s1 = dir.path("1.h5"), s2 = dir.path("2.h5"), merged = dir.path("m.h5");
+  REQUIRE(run_cli(crash_sweep(whole)).status == 0);
+  REQUIRE(run_cli(crash_sweep(s1, {"--shard", "1/2", "--threads", "1"})).status == 0);
+  REQUIRE(run_cli(crash_sweep(s2, {"--shard", "2/2"})).status == 0);
+  const auto m = run_cli({"merge", s2, s1, "-o", merged});
+  INFO(m.err);
+  REQUIRE(m.status == 0);
+  const SweepData a = read_sweep(whole), b = read_sweep(merged);
+  REQUIRE(a.points.size() == b.points.size());
+  for (std::size_t i = 0; i < a.points.size(); ++i) require_same_results(a.points[i].run, b.points[i].run);
+  CHECK(b.meta.shard == "all");
+  // The same paired comparison from both files.
+  const auto ra = run_cli({"report", whole}), rb = run_cli({"report", merged});
+  REQUIRE(ra.status == 0);
+  CHECK(ra.out.find("paired differences P(b) - P(a)") != std::string::npos);
+  CHECK(ra.out.substr(ra.out.find("paired differences")) == rb.out.substr(rb.out.find("paired differences")));
+  const auto js = run_cli({"report", merged, "--json"});
+  const auto j = nlohmann::json::parse(js.out);
+  CHECK(j["points"].size() == 2);
+  CHECK(j["compare"][0]["a"] == "size=-0.1");
+  CHECK(j["compare"][0]["events"]["depeg"]["method"] == "newcombe-paired-score");
+  // A sweep and a single run are not shards of each other.
+  const auto single = dir.path("single.h5");
+  REQUIRE(run_cli({"run", kSmoke, "-o", single, "--paths", "4", "--quiet"}).status == 0);
+  const auto bad = run_cli({"merge", s1, single, "-o", dir.path("bad.h5")});
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("some inputs are sweeps") != std::string::npos);
+}
+
+TEST_CASE("a precision target stops at the same path count with 1 and 2 threads, and says why") {
+  TempDir dir("stop");
+  const auto a = dir.path("a.h5"), b = dir.path("b.h5");
+  const std::vector<std::string> common = {"--quiet", "--paths", "4", "--ci-half-width", "0.3", "--set", "stop.batch=4",
+                                           "--max-paths", "24"};
+  auto args = std::vector<std::string>{"run", kSmoke, "-o", a, "--threads", "1"};
+  args.insert(args.end(), common.begin(), common.end());
+  const auto r1 = run_cli(args);
+  INFO(r1.err);
+  REQUIRE(r1.status == 0);
+  args = {"run", kSmoke, "-o", b, "--threads", "2"};
+  args.insert(args.end(), common.begin(), common.end());
+  REQUIRE(run_cli(args).status == 0);
+  const RunData ra = read_results(a), rb = read_results(b);
+  require_same_results(ra, rb);
+  // Batches of 4 after the first 4: the count is a batch boundary, at most 24.
+  const auto n = static_cast<std::int64_t>(ra.paths.size());
+  CHECK(n % 4 == 0);
+  CHECK(n <= 24);
+  CHECK(ra.meta.n_paths == n);
+  CHECK(ra.meta.ci_half_width_target == 0.3);
+  if (ra.meta.paths_rule == "precision") {
+    CHECK(ra.meta.ci_half_width_reached <= 0.3);
+  } else {
+    CHECK(ra.meta.paths_rule == "max_paths");
+    CHECK(n == 24);
+  }
+  // A wide target is met by the first batch; an unreachable one runs to max_paths.
+  const auto wide = dir.path("wide.h5"), narrow = dir.path("narrow.h5");
+  REQUIRE(run_cli({"run", kSmoke, "-o", wide, "--quiet", "--paths", "4", "--ci-half-width", "0.5"}).status == 0);
+  CHECK(read_results(wide).paths.size() == 4);
+  CHECK(read_results(wide).meta.paths_rule == "precision");
+  REQUIRE(run_cli({"run", kSmoke, "-o", narrow, "--quiet", "--paths", "2", "--ci-half-width", "0.001", "--set",
+                   "stop.batch=3", "--max-paths", "7"})
+              .status == 0);
+  const RunData rn = read_results(narrow);
+  CHECK(rn.paths.size() == 7);  // 2, 5, then capped at 7
+  CHECK(rn.meta.paths_rule == "max_paths");
+  const auto rep = run_cli({"report", narrow});
+  CHECK(rep.out.find("precision target") != std::string::npos);
+}
+
+TEST_CASE("report: time to event, std of finals, risk figures; undefined finals are NaN, not -1") {
+  TempDir dir("risk");
+  const auto out = dir.path("r.h5");
+  REQUIRE(run_cli({"run", source_path("configs/kai-crash.yaml"), "-o", out, "--quiet", "--paths", "6", "--set",
+                   "agents.count=2000", "--set", "horizon=20d"})
+              .status == 0);
+  const RunData d = read_results(out);
+  const Summary s = summarize(d);
+  // depeg_first_round: NaN on the paths without a depeg, defined on the others.
+  const auto f = static_cast<std::size_t>(
+      std::find(d.schema.finals.begin(), d.schema.finals.end(), "depeg_first_round") - d.schema.finals.begin());
+  const auto e = static_cast<std::size_t>(
+      std::find(d.schema.events.begin(), d.schema.events.end(), "depeg") - d.schema.events.begin());
+  const auto rounds = d.paths.final_column(f);
+  const auto steps = d.paths.event_column(e);
+  for (std::size_t i = 0; i < rounds.size(); ++i) CHECK(std::isnan(rounds[i]) == (steps[i] < 0));
+  CHECK(s.finals[f].stats.n_defined == s.events[e].count);
+  // Time to event: the median of (first step + 1)·dt over the paths where it happened.
+  if (s.events[e].count > 0) {
+    CHECK(s.events[e].time_to_event.n_defined == s.events[e].count);
+    CHECK(s.events[e].time_to_event.quantiles[0] >= 10 * 86400.0);  // not before the crash on day 10
+  }
+  // min_twap is declared with a lower bad tail: VaR 99% <= VaR 95% <= median, ES below VaR.
+  const auto m = static_cast<std::size_t>(
+      std::find(d.schema.finals.begin(), d.schema.finals.end(), "min_twap") - d.schema.finals.begin());
+  const TailRisk& risk = s.finals[m].risk;
+  CHECK(risk.tail == Tail::lower);
+  CHECK(risk.at[1].var <= risk.at[0].var);
+  CHECK(risk.at[0].var <= s.finals[m].stats.quantiles[3]);
+  CHECK(risk.at[0].es <= risk.at[0].var);
+  CHECK(risk.at[0].var_low <= risk.at[0].var_high);
+  const auto rep = run_cli({"report", out});
+  CHECK(rep.out.find("days to event") != std::string::npos);
+  CHECK(rep.out.find("risk over the 20d horizon") != std::string::npos);
+  const auto js = nlohmann::json::parse(run_cli({"report", out, "--json"}).out);
+  CHECK(js["finals"]["min_twap"]["risk"]["tail"] == "lower");
+  CHECK(js["finals"]["min_twap"]["risk"]["horizon_days"] == 20.0);
+  CHECK(js["finals"]["min_twap"].contains("std"));
+  CHECK(js["events"]["depeg"].contains("time_to_event_days"));
+}
+
+TEST_CASE("stampede plot draws a real sweep's pictures (Debian's matplotlib)") {
+  if (!fs::exists("/usr/bin/python3")) return;  // scripts/setup installs it; without it there is nothing to test
+  TempDir dir("plot");
+  const auto out = dir.path("s.h5"), pics = dir.path("pics");
+  REQUIRE(run_cli(crash_sweep(out)).status == 0);
+  const auto r = run_cli({"plot", out, "-o", pics});
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  for (const char* name : {"sweep-depeg.png", "sweep-events.png", "sweep-differences.png", "point-0/fan-price.png",
+                           "point-1/events-by-time.png"}) {
+    INFO(name);
+    const auto path = pics + "/" + name;
+    REQUIRE(fs::exists(path));
+    std::ifstream in(path, std::ios::binary);
+    char sig[8] = {};
+    in.read(sig, 8);
+    CHECK(std::string(sig, 8) == std::string("\x89PNG\r\n\x1a\n", 8));
+    CHECK(fs::file_size(path) > 5000);
+  }
+  const auto bad = run_cli({"plot", kSmoke});
+  CHECK(bad.status == 2);
+}
