@@ -123,7 +123,8 @@ std::vector<PreparedPoint> prepare_points(const ScenarioArgs& args, const std::v
     const Scenario& s = p.scenario;
     if (s.seed != base.seed || s.paths != base.paths || s.n_steps != base.n_steps ||
         s.step_seconds != base.step_seconds || s.record_every_seconds != base.record_every_seconds ||
-        s.store_paths != base.store_paths || s.ci_half_width != base.ci_half_width)
+        s.store_paths != base.store_paths || s.ci_half_width != base.ci_half_width || s.stop_batch != base.stop_batch ||
+        s.stop_max_paths != base.stop_max_paths)
       throw InputError(args.config + ": sweep: a point may not change seed, paths, horizon, step, output or stop "
                                      "(the points share their paths and streams); set them outside the sweep");
   }

@@ -69,18 +69,19 @@ std::string sweep_table(const SweepData& sweep) {
     const SweepPointData& p = sweep.points[i];
     std::string set;
     for (const auto& o : p.overrides) set += (set.empty() ? "" : ", ") + o;
-    out += fmt::format("\n[{}] {}{}\n", i, p.name, set.empty() || set == p.name ? "" : " (" + set + ")");
+    // Grid points are named after their values; named points show what they set.
+    out += fmt::format("\n[{}] {}{}\n", i, p.name, set.empty() || !sweep.keys.empty() ? "" : " (" + set + ")");
     const Summary s = summarize(p.run);
     out += events_table(s);
   }
   const auto diffs = compare_points(sweep);
   if (!diffs.empty()) {
     out += "\npaired differences P(b) - P(a) on the same paths (Newcombe's paired score interval, 95%)\n";
-    out += fmt::format("{:<20} {:<20} {:<22} {:>9} {:>19} {:>9} {:>9}\n", "a", "b", "event", "P_b-P_a", "95% CI",
+    out += fmt::format("{:<20} {:<20} {:<22} {:>9} {:>21} {:>9} {:>9}\n", "a", "b", "event", "P_b-P_a", "95% CI",
                        "only in a", "only in b");
     for (const PointComparison& c : diffs)
       for (const EventComparison& e : c.events)
-        out += fmt::format("{:<20} {:<20} {:<22} {:>9} {:>19} {:>9} {:>9}\n", sweep.points[c.a].name,
+        out += fmt::format("{:<20} {:<20} {:<22} {:>9} {:>21} {:>9} {:>9}\n", sweep.points[c.a].name,
                            sweep.points[c.b].name, e.name, signed4(e.diff.difference),
                            fmt::format("[{}, {}]", signed4(e.diff.low), signed4(e.diff.high)), e.counts.only_a,
                            e.counts.only_b);

@@ -6,8 +6,13 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <chrono>
+#include <thread>
+#include <signal.h>
+#include <sys/wait.h>
 #include <string>
 
 #include "cli_helpers.hpp"
@@ -77,6 +82,16 @@ TEST_CASE("a sweep in shards merges to the unsharded sweep, point by point; repo
   REQUIRE(a.points.size() == b.points.size());
   for (std::size_t i = 0; i < a.points.size(); ++i) require_same_results(a.points[i].run, b.points[i].run);
   CHECK(b.meta.shard == "all");
+  // The file as h5py and numpy see it (every point, the paired counts, the risk figures).
+  if (fs::exists("/usr/bin/python3")) {
+    const std::string cmd = "/usr/bin/python3 '" + source_path("tests/output/read_results.py") + "' '" + merged +
+                            "' > '" + dir.path("py.out") + "' 2>&1";
+    CHECK(std::system(cmd.c_str()) == 0);
+    std::ifstream in(dir.path("py.out"));
+    std::string line;
+    std::getline(in, line);
+    CHECK(line == "OK");
+  }
   // The same paired comparison from both files.
   const auto ra = run_cli({"report", whole}), rb = run_cli({"report", merged});
   REQUIRE(ra.status == 0);
@@ -199,4 +214,37 @@ TEST_CASE("stampede plot draws a real sweep's pictures (Debian's matplotlib)") {
   }
   const auto bad = run_cli({"plot", kSmoke});
   CHECK(bad.status == 2);
+}
+
+TEST_CASE("a precision-target run killed in its second batch resumes to the uninterrupted result") {
+  TempDir dir("stop_resume");
+  const auto whole = dir.path("whole.h5"), killed = dir.path("killed.h5");
+  const std::vector<std::string> common = {"--quiet", "--paths", "2", "--threads", "1", "--set", "agents.count=40000",
+                                           "--checkpoint-every", "0", "--ci-half-width", "0.001", "--set",
+                                           "stop.batch=2", "--max-paths", "6"};
+  auto args = std::vector<std::string>{"run", kSmoke, "-o", whole};
+  args.insert(args.end(), common.begin(), common.end());
+  REQUIRE(run_cli(args).status == 0);
+  args = {"run", kSmoke, "-o", killed};
+  args.insert(args.end(), common.begin(), common.end());
+  const pid_t pid = spawn_cli(args);
+  const auto ckpt = killed + ".ckpt";
+  bool saw = false;  // the first batch (2 paths) done and one path of the second
+  for (int k = 0; k < 600 && !saw; ++k) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    saw = fs::exists(ckpt) && checkpoint_records(ckpt) >= 3;
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  REQUIRE(saw);
+  CHECK_FALSE(fs::exists(killed));
+  args.push_back("--resume");
+  const auto resumed = run_cli(args);
+  INFO(resumed.err);
+  REQUIRE(resumed.status == 0);
+  const RunData a = read_results(whole), b = read_results(killed);
+  require_same_results(a, b);
+  CHECK(a.meta.paths_rule == b.meta.paths_rule);
+  CHECK(b.paths.size() == 6);
 }
