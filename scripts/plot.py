@@ -23,9 +23,17 @@ of more than 8 points only for the first and the last point), and in DIR:
                           annotated with the values.
   sweep-differences.<fmt> the paired differences "b - a" of every compared pair and event with
                           their 95% intervals (when the file has /sweep/compare groups).
+For a sensitivity analysis (a sweep with a /sensitivity group; point 0 is the baseline) it draws
+only the baseline's pictures in DIR/point-0/ and, instead of the sweep pictures above, in DIR:
+  tornado-<event>.<fmt>   the top 15 parameters by |P(high) - P(low)| (largest at the top): bars
+                          from the baseline probability to P at the low and at the high value, a
+                          line at the baseline and the paired 95% interval of the effect at the
+                          right; only for events that some parameter moves (a nonzero effect).
+  tornado-final-<final>.<fmt>
+                          the same for the median of a final metric (baseline median from point 0).
 
 Times are shown in days. Pictures are 8x5 inches (800x500 pixels in png at 100 dpi; the
-differences chart grows taller with many rows). The output is deterministic (no dates in the
+differences chart and tornado charts of more than 12 rows grow taller). The output is deterministic (no dates in the
 files). Exit status: 0 ok, 2 bad input (missing file, not HDF5, not a stampede results file,
 unsupported major version), 1 anything else.
 """
@@ -50,6 +58,7 @@ MAX_SERIES = 8
 MAX_FINALS = 12
 MAX_STORED_PATHS = 5
 MAX_POINTS_ALL = 8  # sweeps with more points get per-point pictures for the first and last only
+MAX_TORNADO_ROWS = 15
 FIG_SIZE = (8.0, 5.0)
 DPI = 100
 Z95 = 1.959963984540054
@@ -469,6 +478,9 @@ def point_indices(n):
 def plot_sweep(painter, f, scenario):
     points = sweep_points(f)
     keys = sweep_keys(f)
+    if "sensitivity" in f and isinstance(f["sensitivity"], h5py.Group):
+        plot_sensitivity(painter, f, scenario, points)
+        return
     for i in point_indices(len(points)):
         plot_run(painter, points[i], f"point-{i}", f"{scenario} [{attr_text(points[i], 'name', str(i))}]")
     events = event_names(points)
@@ -478,6 +490,136 @@ def plot_sweep(painter, f, scenario):
         else:
             plot_sweep_lines(painter, f, scenario, points, keys, events)
     plot_sweep_differences(painter, f, scenario)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sensitivity pictures (a one-at-a-time sensitivity analysis; point 0 is the baseline)
+
+
+def signed(value, digits=2):
+    """`value` with a sign, e.g. "+0.41" or "\u22120.05"; "?" when undefined."""
+    return f"{value:+.{digits}f}".replace("-", MINUS) if math.isfinite(value) else "?"
+
+
+def number(value):
+    return f"{value:.4g}".replace("-", MINUS) if math.isfinite(value) else "?"
+
+
+def parameter_labels(sens):
+    """Parameter index k -> its key without a leading "agents." (cut in the middle when long)."""
+    labels = {}
+    for k in children(sens, "params"):
+        key = attr_text(sens["params"][k], "key", f"parameter {k}")
+        if key.startswith("agents."):
+            key = key[len("agents."):]
+        if k.isdigit():
+            labels[int(k)] = shorten(key, 44)
+    return labels
+
+
+def column(g, name, n):
+    """Dataset g[name] as a float array of length n (NaN where absent or short)."""
+    out = np.full(n, np.nan)
+    if name in g:
+        values = np.ravel(np.asarray(g[name][:], dtype=float))[:n]
+        out[:values.size] = values
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+def ranking_rows(g, labels):
+    """Positions (in rank order, at most MAX_TORNADO_ROWS) of the rows of ranking group g and
+    their parameter labels."""
+    params = np.ravel(np.asarray(g["param"][:], dtype=np.int64)) if "param" in g else np.zeros(0, np.int64)
+    rows = list(range(min(MAX_TORNADO_ROWS, params.size)))
+    return rows, [labels.get(int(params[i]), f"parameter {int(params[i])}") for i in rows], params.size
+
+
+def tornado(painter, stem, title, xlabel, right_label, base, names, low, high, right_texts, xlim=None):
+    """A tornado chart: per row (first at the top) bars from `base` to `low` and to `high`, a line
+    at `base`, and `right_texts` on a second axis at the right."""
+    n = len(names)
+    height = FIG_SIZE[1] if n <= 12 else FIG_SIZE[1] + 0.3 * (n - 12)
+    fig, ax = painter.figure(height)
+    y = np.arange(n)[::-1].astype(float)
+    bar = 0.38
+    for values, offset, colour, label in ((low, bar / 2, "tab:blue", "low value"),
+                                          (high, -bar / 2, "tab:orange", "high value")):
+        if math.isfinite(base):
+            width = np.where(np.isfinite(values), values - base, 0.0)
+            ax.barh(y + offset, width, height=bar, left=base, color=colour, label=label)
+            # A mark at the end of each bar, so a value equal to the baseline still shows.
+            ax.plot(values, y + offset, linestyle="none", marker="|", markersize=9, color=colour)
+        else:
+            ax.plot(values, y + offset, linestyle="none", marker="o", markersize=5, color=colour, label=label)
+    if math.isfinite(base):
+        ax.axvline(base, color="0.15", linewidth=1.2, label=f"baseline = {number(base)}")
+    if xlim is not None:
+        ax.set_xlim(*xlim)
+    ax.set_ylim(-0.6, n - 0.4)
+    ax.set_yticks(y)
+    ax.set_yticklabels(names, fontsize="small")
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(loc="best", fontsize="small")
+    right = ax.twinx()
+    right.set_ylim(ax.get_ylim())
+    right.set_yticks(y)
+    right.set_yticklabels(right_texts, fontsize="small")
+    right.tick_params(axis="y", length=0)
+    right.set_ylabel(right_label, fontsize="small")
+    painter.save(fig, "", stem)
+
+
+def plot_sensitivity_event(painter, f, scenario, sens, labels, event):
+    g = sens["events"][event]
+    rows, names, n = ranking_rows(g, labels)
+    effect = column(g, "effect", n)
+    if not np.any(np.isfinite(effect) & (effect != 0)):
+        return  # no parameter moves this event
+    ci_low, ci_high = column(g, "ci_low", n), column(g, "ci_high", n)
+    p_low, p_high = column(g, "p_low", n)[rows], column(g, "p_high", n)[rows]
+    base = math.nan
+    baseline = f"sweep/points/0/summary/events/{event}"
+    if baseline in f:
+        base = attr_float(f[baseline], "probability")
+    texts = [f"{signed(effect[i])} [{signed(ci_low[i])}, {signed(ci_high[i])}]" for i in rows]
+    tornado(painter, f"tornado-{safe_name(event)}", f"{scenario}: what moves P({event})", f"P({event})",
+            f"effect P(high) {MINUS} P(low), paired 95% interval", base, names, p_low, p_high, texts, (0.0, 1.0))
+
+
+def plot_sensitivity_final(painter, f, scenario, sens, labels, final):
+    g = sens["finals"][final]
+    rows, names, n = ranking_rows(g, labels)
+    if not rows:
+        return
+    m_low, m_high = column(g, "median_low", n)[rows], column(g, "median_high", n)[rows]
+    base = math.nan
+    baseline = f"sweep/points/0/summary/final/{final}/quantiles"
+    if baseline in f and isinstance(f[baseline], h5py.Dataset):
+        quantiles = finite_or_nan(np.ravel(f[baseline][:]))
+        if quantiles.size > 3:
+            base = float(quantiles[3])
+    if not (math.isfinite(base) or np.any(np.isfinite(m_low)) or np.any(np.isfinite(m_high))):
+        return  # nothing defined to draw
+    texts = [f"{number(lo)} / {number(hi)}" for lo, hi in zip(m_low, m_high)]
+    tornado(painter, f"tornado-final-{safe_name(final)}", f"{scenario}: what moves the median of {final}",
+            final, "median at the low / high value", base, names, m_low, m_high, texts)
+
+
+def plot_sensitivity(painter, f, scenario, points):
+    """The baseline's pictures (point-0/) and the tornado charts of a sensitivity analysis."""
+    if points:
+        plot_run(painter, points[0], "point-0", f"{scenario} [{attr_text(points[0], 'name', 'baseline')}]")
+    sens = f["sensitivity"]
+    labels = parameter_labels(sens)
+    for event in children(sens, "events"):
+        if isinstance(sens["events"][event], h5py.Group):
+            plot_sensitivity_event(painter, f, scenario, sens, labels, event)
+    for final in children(sens, "finals"):
+        if isinstance(sens["finals"][final], h5py.Group):
+            plot_sensitivity_final(painter, f, scenario, sens, labels, final)
 
 
 # ---------------------------------------------------------------------------------------------

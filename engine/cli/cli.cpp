@@ -19,7 +19,7 @@ namespace stampede {
 
 namespace {
 
-const std::vector<std::string> kCommands = {"run", "sweep", "validate", "report", "merge", "list", "plot"};
+const std::vector<std::string> kCommands = {"run", "sweep", "sensitivity", "validate", "report", "merge", "list", "plot"};
 
 // The options every command that loads a scenario takes.
 void add_scenario_options(CLI::App& cmd, ScenarioArgs& a) {
@@ -90,6 +90,17 @@ int cli_main(int argc, char** argv, const ProtocolRegistry& protocols) {
   sweep_cmd->add_option("--over", sweep.over,
                         "Sweep a key over values: KEY=[v1, v2, ...] (one or two: a grid; replaces the file's sweep)");
 
+  RunArgs sens;
+  sens.sensitivity = true;
+  auto* sens_cmd = app.add_subcommand(
+      "sensitivity", "Move every behaviour parameter (or those matching --params) down and up, one at a time, on "
+                     "common random numbers, and rank them by their effect on each event probability");
+  add_run_options(*sens_cmd, sens);
+  sens_cmd->add_option("--params", sens.params, "Only the parameters matching this glob (repeatable), e.g. 'agents.*.sell.w.*'");
+  sens_cmd->add_option("--step", sens.step, "Relative step: value -/+ step*|value| (default 0.25)");
+  sens_cmd->add_option("--abs-step", sens.abs_step, "Also move the parameters whose value is 0, by -/+ this (default: they stay)");
+  sens_cmd->add_option("--final", sens.finals, "Also rank by the change of this final's median (repeatable)");
+
   ScenarioArgs validate;
   auto* validate_cmd =
       app.add_subcommand("validate", "Check a scenario file without running it; print the memory a run needs");
@@ -144,6 +155,7 @@ int cli_main(int argc, char** argv, const ProtocolRegistry& protocols) {
         throw InputError("sweep: " + sweep.config + " has no sweep: block; give --over KEY=[v1, v2, ...]");
       return command_run(sweep, protocols);
     }
+    if (*sens_cmd) return command_run(sens, protocols);
     if (*plot_cmd) return command_plot(plot_file, plot_dir, plot_format, argv[0]);
     if (*validate_cmd) return command_validate(validate, protocols);
     if (*report_cmd) return command_report(report_file, report_json);

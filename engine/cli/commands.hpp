@@ -10,6 +10,7 @@
 #include "engine/config/sweep_spec.hpp"
 #include "engine/driver/protocol.hpp"
 #include "engine/driver/scenario.hpp"
+#include "engine/output/sweep_data.hpp"
 
 namespace stampede {
 
@@ -24,7 +25,17 @@ struct ScenarioArgs {
   int threads = 0;                    // --threads T; 0 = all
 };
 
-struct RunArgs : ScenarioArgs {
+// What turns a run into a sweep: `sweep --over/--compare`, or `sensitivity` and its options.
+struct SweepArgs {
+  std::vector<std::string> over;     // `sweep --over KEY=[v1, ...]`: a grid replacing the file's sweep
+  std::vector<std::string> compare;  // `--compare A,B`: the pairs of points to compare
+  bool sensitivity = false;          // `stampede sensitivity`
+  std::vector<std::string> params;   // --params GLOB (repeatable)
+  std::optional<double> step, abs_step;
+  std::vector<std::string> finals;   // --final NAME (repeatable)
+};
+
+struct RunArgs : ScenarioArgs, SweepArgs {
   std::string output;
   std::string shard;
   bool resume = false;
@@ -33,8 +44,6 @@ struct RunArgs : ScenarioArgs {
   bool quiet = false;
   bool json = false;
   double checkpoint_every = 2.0;  // seconds between checkpoint saves (at least; see driver.hpp)
-  std::vector<std::string> over;     // `sweep --over KEY=[v1, ...]`: a grid replacing the file's sweep
-  std::vector<std::string> compare;  // `--compare A,B`: the pairs of points to compare
 };
 
 int command_run(const RunArgs& args, const ProtocolRegistry& protocols);
@@ -61,9 +70,12 @@ struct PreparedPoint {
   Scenario scenario;
   std::unique_ptr<Model> model;
 };
+// With a sensitivity (its block, or `args.sensitivity`), the points are its design and
+// `sensitivity` receives it.
 std::vector<PreparedPoint> prepare_points(const ScenarioArgs& args, const std::vector<std::string>& sets,
-                                          const std::vector<std::string>& over, const std::vector<std::string>& compare,
-                                          const ProtocolRegistry& protocols, config::SweepSpec& sweep, Scenario& base);
+                                          const SweepArgs& sweep_args, const ProtocolRegistry& protocols,
+                                          config::SweepSpec& sweep, std::optional<SensitivityData>& sensitivity,
+                                          Scenario& base);
 
 // Worker threads that will really run for a request (0 = all): at most the threads TBB may use.
 int effective_threads(int requested);

@@ -16,8 +16,9 @@ namespace stampede {
 
 int command_validate(const ScenarioArgs& args, const ProtocolRegistry& protocols) {
   config::SweepSpec sweep;
+  std::optional<SensitivityData> sensitivity;
   Scenario s;
-  auto points = prepare_points(args, scenario_overrides(args), {}, {}, protocols, sweep, s);
+  auto points = prepare_points(args, scenario_overrides(args), SweepArgs{}, protocols, sweep, sensitivity, s);
   // Building the models runs the protocol's own consistency checks (initial state, ...).
   for (auto& p : points) p.model = protocols.find(s.protocol)->build(p.scenario, ModelOptions{});
   const Model& model = *points.front().model;
@@ -27,7 +28,12 @@ int command_validate(const ScenarioArgs& args, const ProtocolRegistry& protocols
   std::cout << args.config << ": ok (" << s.protocol << ", " << s.paths << (s.paths == 1 ? " path" : " paths")
             << " x " << s.n_steps << (s.n_steps == 1 ? " step" : " steps") << ", " << model.agents_per_path()
             << " agents, " << model.bytes_per_agent() << " B per agent)\n";
-  if (!sweep.empty()) {
+  if (sensitivity) {
+    std::cout << "sensitivity: " << sensitivity->params.size() << " behaviour parameters, " << sweep.points.size()
+              << " points on common random numbers";
+    if (!sensitivity->skipped.empty()) std::cout << " (" << sensitivity->skipped.size() << " not movable)";
+    std::cout << "\n";
+  } else if (!sweep.empty()) {
     std::cout << "sweep: " << sweep.points.size() << " points on common random numbers:";
     for (std::size_t i = 0; i < sweep.points.size(); ++i) std::cout << (i ? ", " : " ") << sweep.points[i].name;
     std::cout << "\n";
@@ -46,7 +52,8 @@ int command_validate(const ScenarioArgs& args, const ProtocolRegistry& protocols
 int command_report(const std::string& file, bool json) {
   if (is_sweep_file(file)) {
     const SweepData sweep = read_sweep(file);
-    std::cout << (json ? sweep_json(sweep) : sweep_table(sweep));
+    if (json) std::cout << sweep_json(sweep);
+    else std::cout << (sweep.sensitivity ? sensitivity_table(sweep) : sweep_table(sweep));
     return kExitOk;
   }
   const RunData data = read_results(file);

@@ -21,6 +21,7 @@
 #include "engine/cli/system_info.hpp"
 #include "engine/core/errors.hpp"
 #include "engine/config/load.hpp"
+#include "engine/config/sensitivity_spec.hpp"
 #include "engine/config/sweep_spec.hpp"
 #include "engine/driver/driver.hpp"
 #include "engine/driver/run_points.hpp"
@@ -94,30 +95,124 @@ void check_output_file(const std::string& file, bool force) {
     throw InputError(file + " already exists; pass --force to overwrite it");
 }
 
+namespace {
+
+constexpr const char* kZeroValued = "value 0 (a channel that is off); give --abs-step to move it";
+
+// A sensitivity's one-at-a-time design as sweep points: the baseline, then each matching
+// behaviour parameter at value ∓ step; a side that is not a valid scenario (outside the key's
+// range, breaking a cross-key check) is replaced by the baseline, a parameter with neither side
+// valid is skipped. The points are loaded here (they must be anyway).
+std::vector<PreparedPoint> sensitivity_points(const ScenarioArgs& args, const std::vector<std::string>& sets,
+                                             const ProtocolRegistry& protocols, const Scenario& base,
+                                             const config::SensitivitySpec& spec, config::SweepSpec& sweep,
+                                             SensitivityData& design) {
+  design.step = spec.step;
+  design.abs_step = spec.abs_step;
+  design.finals = spec.finals;
+  const auto model = protocols.find(base.protocol)->build(base, ModelOptions{});
+  const std::vector<std::string> finals = model->schema().finals;
+  for (const auto& f : spec.finals)
+    if (std::find(finals.begin(), finals.end(), f) == finals.end())
+      throw InputError(spec.at.file + (spec.at.line ? ":" + std::to_string(spec.at.line) : std::string()) +
+                       ": sensitivity.finals: '" + f + "' is not a final of " + base.protocol);
+  std::vector<PreparedPoint> points;
+  points.push_back(PreparedPoint{base, nullptr});
+  sweep.points.push_back(config::SweepPoint{"baseline", {}, {}, {}});
+  std::vector<bool> matched(spec.patterns.size(), false);
+  for (const auto& param : base.values->schema().params()) {
+    if (!config::is_behaviour_parameter(*param)) continue;
+    const std::string& key = param->path();
+    bool wanted = spec.patterns.empty();
+    for (std::size_t i = 0; i < spec.patterns.size(); ++i)
+      if (config::glob_match(spec.patterns[i], key)) wanted = matched[i] = true;
+    if (!wanted) continue;
+    SensitivityParam sp;
+    sp.key = key;
+    sp.base = base.values->real(key);
+    const auto values = config::sensitivity_values(spec, sp.base);
+    if (!values) {
+      design.skipped.emplace_back(key, kZeroValued);
+      continue;
+    }
+    const auto [low, high] = *values;
+    std::string why;
+    auto side = [&](double value, std::size_t& point, double& ran) {
+      // Parsed from text, as a value written in a file is (a constructed node reads as quoted text).
+      config::NodeOverride o{key, YAML::Load(fmt::format("{}", value)), spec.at};
+      try {
+        Scenario s = load_scenario(args.config, sets, protocols, {o});
+        point = points.size();
+        ran = value;
+        points.push_back(PreparedPoint{std::move(s), nullptr});
+        sweep.points.push_back(config::SweepPoint{key + "=" + fmt::format("{}", value), {o}, {}, {}});
+      } catch (const InputError& e) {
+        point = 0;
+        ran = sp.base;
+        if (why.empty()) why = e.diagnostics().empty() ? e.what() : e.diagnostics().front().message;
+      }
+    };
+    side(low, sp.low_point, sp.low);
+    side(high, sp.high_point, sp.high);
+    if (sp.low_point == 0 && sp.high_point == 0) {
+      design.skipped.emplace_back(key, why);
+      continue;
+    }
+    sweep.compare.emplace_back(sp.low_point, sp.high_point);
+    design.params.push_back(std::move(sp));
+  }
+  for (std::size_t i = 0; i < spec.patterns.size(); ++i)
+    if (!matched[i])
+      throw InputError(spec.at.file + (spec.at.line ? ":" + std::to_string(spec.at.line) : std::string()) +
+                       ": sensitivity.params: '" + spec.patterns[i] + "' matches no behaviour parameter of " +
+                       base.protocol + " (see `stampede list " + base.protocol + "`: real-valued keys under agents.)");
+  if (design.params.empty())
+    throw InputError("sensitivity: no behaviour parameter to move" +
+                     (design.skipped.empty() ? std::string() : " (" + design.skipped.front().first + ": " + design.skipped.front().second + ")"));
+  return points;
+}
+
+}  // namespace
+
 std::vector<PreparedPoint> prepare_points(const ScenarioArgs& args, const std::vector<std::string>& sets,
-                                          const std::vector<std::string>& over, const std::vector<std::string>& compare,
-                                          const ProtocolRegistry& protocols, config::SweepSpec& sweep,
+                                          const SweepArgs& sweep_args, const ProtocolRegistry& protocols,
+                                          config::SweepSpec& sweep, std::optional<SensitivityData>& sensitivity,
                                           Scenario& base) {
   base = load_scenario(args.config, sets, protocols);
-  sweep = config::sweep_from_cli(config::sweep_from_text(config::read_file(args.config), args.config), over, compare);
+  const std::string text = config::read_file(args.config);
+  sweep = config::sweep_from_cli(config::sweep_from_text(text, args.config), sweep_args.over, sweep_args.compare);
+  config::SensitivitySpec sens = config::sensitivity_from_text(text, args.config);
+  if (sweep_args.sensitivity)
+    sens = config::sensitivity_from_cli(sens, sweep_args.params, sweep_args.step, sweep_args.abs_step,
+                                        sweep_args.finals);
+  else if (!sweep_args.params.empty() || sweep_args.step || sweep_args.abs_step || !sweep_args.finals.empty())
+    throw InputError("--params, --step, --abs-step and --final belong to `stampede sensitivity`");
+  if (sens.present && !sweep.empty())
+    throw InputError(args.config + ": give either a sweep or a sensitivity, not both (a sensitivity is a sweep of its "
+                                   "own: the baseline and each parameter moved down and up)");
   std::vector<PreparedPoint> points;
-  if (sweep.empty()) {
+  if (sens.present) {
+    SensitivityData design;
+    points = sensitivity_points(args, sets, protocols, base, sens, sweep, design);
+    sensitivity = std::move(design);
+  } else if (sweep.empty()) {
     points.push_back(PreparedPoint{base, nullptr});
     return points;
-  }
-  // Every point is checked before anything runs; all their problems are reported together.
-  std::vector<Diagnostic> problems;
-  for (const auto& p : sweep.points) {
-    try {
-      points.push_back(PreparedPoint{load_scenario(args.config, sets, protocols, p.overrides), nullptr});
-    } catch (const InputError& e) {
-      for (const auto& d : e.diagnostics())
-        if (std::find_if(problems.begin(), problems.end(), [&](const Diagnostic& x) { return x.str() == d.str(); }) ==
-            problems.end())
-          problems.push_back(d);
+  } else {
+    // Every point is checked before anything runs; all their problems are reported together.
+    std::vector<Diagnostic> problems;
+    for (const auto& p : sweep.points) {
+      try {
+        points.push_back(PreparedPoint{load_scenario(args.config, sets, protocols, p.overrides), nullptr});
+      } catch (const InputError& e) {
+        for (const auto& d : e.diagnostics())
+          if (std::find_if(problems.begin(), problems.end(), [&](const Diagnostic& x) { return x.str() == d.str(); }) ==
+              problems.end())
+            problems.push_back(d);
+      }
     }
+    if (!problems.empty()) throw InputError(std::move(problems));
   }
-  if (!problems.empty()) throw InputError(std::move(problems));
   for (const auto& p : points) {
     // Common random numbers need one time grid and one set of paths: a point may not change them.
     const Scenario& s = p.scenario;
@@ -146,8 +241,9 @@ int command_run(const RunArgs& args, const ProtocolRegistry& protocols) {
   }
 
   config::SweepSpec sweep;
+  std::optional<SensitivityData> sensitivity;
   Scenario scenario;
-  std::vector<PreparedPoint> points = prepare_points(args, sets, args.over, args.compare, protocols, sweep, scenario);
+  std::vector<PreparedPoint> points = prepare_points(args, sets, args, protocols, sweep, sensitivity, scenario);
   const bool is_sweep = !sweep.empty();
   if (scenario.ci_half_width && !args.shard.empty())
     throw InputError("--shard: a precision target (stop.ci_half_width) decides the number of paths from every "
@@ -309,6 +405,7 @@ int command_run(const RunArgs& args, const ProtocolRegistry& protocols) {
       data.meta = meta;
       data.keys = sweep.keys;
       data.compare = sweep.compare;
+      data.sensitivity = sensitivity;
       for (std::size_t i = 0; i < points.size(); ++i) {
         SweepPointData p;
         p.name = sweep.points[i].name;
@@ -319,7 +416,7 @@ int command_run(const RunArgs& args, const ProtocolRegistry& protocols) {
         data.points.push_back(std::move(p));
       }
       write_sweep(out, data, args.force ? Overwrite::replace : Overwrite::refuse);
-      summary_text = args.json ? sweep_json(data) + "\n" : sweep_table(data);
+      summary_text = args.json ? sweep_json(data) : data.sensitivity ? sensitivity_table(data) : sweep_table(data);
     }
   } catch (const ResultsFileExists& e) {
     throw InputError(std::string(e.what()) + "; the completed paths stay in the checkpoint: run again with --resume "

@@ -60,6 +60,9 @@ std::optional<std::string> planned_key_message(const std::string& top) {
   if (top == "sweep")
     return "a sweep block belongs in the scenario file (or `stampede sweep --over KEY=[...]`); it cannot be "
            "set with --set";
+  if (top == "sensitivity")
+    return "a sensitivity block belongs in the scenario file (or `stampede sensitivity --params GLOB`); it cannot "
+           "be set with --set";
   return std::nullopt;
 }
 
@@ -126,8 +129,8 @@ class Loader {
           sink.error(origin.at(kv.second, kat), full,
                      "expected a mapping (keys " + join(schema_.children(full)) + "), got " +
                          detail::describe_node(kv.second));
-      } else if (prefix.empty() && name == "sweep" && opt_.skip_sweep) {
-        // read by the sweep parser (engine/sweep/sweep_spec.cpp)
+      } else if (prefix.empty() && (name == "sweep" || name == "sensitivity") && opt_.skip_sweep) {
+        // read by the sweep and sensitivity parsers (sweep_spec.cpp, sensitivity_spec.cpp)
       } else if (const auto planned = prefix.empty() ? planned_key_message(name) : std::nullopt) {
         sink.error(kat, full, *planned);
       } else if (!(opt_.ignore_unknown_sections && prefix.empty() && kv.second.IsMap())) {

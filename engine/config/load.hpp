@@ -29,7 +29,8 @@ struct LoadOptions {
   // Leave unknown top-level sections (mappings) unreported (used while the protocol is unknown, so its
   // section does not drown the real error).
   bool ignore_unknown_sections = false;
-  // Leave the top-level `sweep:` block to the sweep parser (engine/sweep/sweep_spec.hpp).
+  // Leave the top-level `sweep:` and `sensitivity:` blocks to their parsers (sweep_spec.hpp,
+  // sensitivity_spec.hpp).
   bool skip_sweep = true;
   std::vector<NodeOverride> point_overrides;
 };

@@ -223,6 +223,84 @@ void write_file(h5::File& f, const RunData& run) {
   f.close();
 }
 
+// /sensitivity: the design (parameters and their points) and, for convenience, the rankings
+// (recomputed by readers from the points, so a merged file ranks its merged paths).
+void write_sensitivity(h5::File& f, const SweepData& sweep) {
+  const SensitivityData& s = *sweep.sensitivity;
+  h5::Group g = f.create_group("sensitivity");
+  g.set_attr("step", s.step);
+  g.set_attr("abs_step", s.abs_step);
+  g.set_attr("n_params", static_cast<std::int64_t>(s.params.size()));
+  g.set_attr("n_finals", static_cast<std::int64_t>(s.finals.size()));
+  for (std::size_t k = 0; k < s.finals.size(); ++k) g.set_attr(fmt::format("final_{}", k), s.finals[k]);
+  h5::Group params = g.create_group("params");
+  for (std::size_t k = 0; k < s.params.size(); ++k) {
+    const SensitivityParam& p = s.params[k];
+    h5::Group pg = params.create_group(std::to_string(k));
+    pg.set_attr("key", p.key);
+    pg.set_attr("base", p.base);
+    pg.set_attr("low", p.low);
+    pg.set_attr("high", p.high);
+    pg.set_attr("low_point", static_cast<std::int64_t>(p.low_point));
+    pg.set_attr("high_point", static_cast<std::int64_t>(p.high_point));
+  }
+  h5::Group skipped = g.create_group("skipped");
+  for (std::size_t k = 0; k < s.skipped.size(); ++k) {
+    h5::Group sg = skipped.create_group(std::to_string(k));
+    sg.set_attr("key", s.skipped[k].first);
+    sg.set_attr("why", s.skipped[k].second);
+  }
+  h5::Group events = g.create_group("events");
+  for (const EventRanking& r : rank_events(sweep)) {
+    const u64 n = r.rows.size();
+    std::vector<std::int64_t> param, only_low, only_high, both, neither;
+    std::vector<double> effect, lo, hi, p_low, p_high;
+    for (const SensitivityRow& row : r.rows) {
+      param.push_back(static_cast<std::int64_t>(row.param));
+      effect.push_back(row.effect.difference);
+      lo.push_back(row.effect.low);
+      hi.push_back(row.effect.high);
+      p_low.push_back(row.p_low);
+      p_high.push_back(row.p_high);
+      only_low.push_back(row.counts.only_a);
+      only_high.push_back(row.counts.only_b);
+      both.push_back(row.counts.both);
+      neither.push_back(row.counts.neither);
+    }
+    h5::Group eg = events.create_group(r.event);
+    eg.set_attr("method", "newcombe-paired-score");
+    eg.write("param", std::span<const std::int64_t>(param), {n});
+    eg.write("effect", std::span<const double>(effect), {n});
+    eg.write("ci_low", std::span<const double>(lo), {n});
+    eg.write("ci_high", std::span<const double>(hi), {n});
+    eg.write("p_low", std::span<const double>(p_low), {n});
+    eg.write("p_high", std::span<const double>(p_high), {n});
+    eg.write("only_low", std::span<const std::int64_t>(only_low), {n});
+    eg.write("only_high", std::span<const std::int64_t>(only_high), {n});
+    eg.write("both", std::span<const std::int64_t>(both), {n});
+    eg.write("neither", std::span<const std::int64_t>(neither), {n});
+  }
+  h5::Group finals = g.create_group("finals");
+  for (const FinalRanking& r : rank_finals(sweep)) {
+    const u64 n = r.rows.size();
+    std::vector<std::int64_t> param;
+    std::vector<double> ml, mh, ql, qh;
+    for (const FinalEffect& e : r.rows) {
+      param.push_back(static_cast<std::int64_t>(e.param));
+      ml.push_back(e.median_low);
+      mh.push_back(e.median_high);
+      ql.push_back(e.q05_low);
+      qh.push_back(e.q05_high);
+    }
+    h5::Group fg = finals.create_group(r.final_name);
+    fg.write("param", std::span<const std::int64_t>(param), {n});
+    fg.write("median_low", std::span<const double>(ml), {n});
+    fg.write("median_high", std::span<const double>(mh), {n});
+    fg.write("q05_low", std::span<const double>(ql), {n});
+    fg.write("q05_high", std::span<const double>(qh), {n});
+  }
+}
+
 void write_sweep_file(h5::File& f, const SweepData& sweep) {
   write_root_attrs(f, sweep.meta, "sweep");
   write_input(f, sweep.meta);
@@ -267,6 +345,7 @@ void write_sweep_file(h5::File& f, const SweepData& sweep) {
       eg.set_attr("method", "newcombe-paired-score");
     }
   }
+  if (sweep.sensitivity) write_sensitivity(f, sweep);
   write_system(f, sweep.meta);
   f.close();
 }
@@ -504,6 +583,35 @@ SweepData read_sweep_file(const std::string& path, const h5::File& f) {
     if (a < 0 || b < 0 || a >= n_points || b >= n_points)
       throw InputError(path + ": malformed results file: /sweep/compare/" + j + " names a point that does not exist");
     sweep.compare.emplace_back(static_cast<std::size_t>(a), static_cast<std::size_t>(b));
+  }
+  if (f.has("sensitivity")) {
+    h5::Group sens_group = f.open_group("sensitivity");
+    SensitivityData s;
+    s.step = sens_group.attr_double("step");
+    s.abs_step = sens_group.attr_double("abs_step");
+    for (std::int64_t k = 0; k < sens_group.attr_int("n_finals"); ++k) s.finals.push_back(sens_group.attr_string(fmt::format("final_{}", k)));
+    h5::Group params = sens_group.open_group("params");
+    for (std::int64_t k = 0; k < sens_group.attr_int("n_params"); ++k) {
+      h5::Group pg = params.open_group(std::to_string(k));
+      SensitivityParam p;
+      p.key = pg.attr_string("key");
+      p.base = pg.attr_double("base");
+      p.low = pg.attr_double("low");
+      p.high = pg.attr_double("high");
+      const auto lo = pg.attr_int("low_point"), hi = pg.attr_int("high_point");
+      if (lo < 0 || hi < 0 || lo >= n_points || hi >= n_points)
+        throw InputError(path + ": malformed results file: /sensitivity/params/" + std::to_string(k) +
+                         " names a point that does not exist");
+      p.low_point = static_cast<std::size_t>(lo);
+      p.high_point = static_cast<std::size_t>(hi);
+      s.params.push_back(std::move(p));
+    }
+    h5::Group skipped = sens_group.open_group("skipped");
+    for (const std::string& k : skipped.children()) {
+      h5::Group sg = skipped.open_group(k);
+      s.skipped.emplace_back(sg.attr_string("key"), sg.attr_string("why"));
+    }
+    sweep.sensitivity = std::move(s);
   }
   return sweep;
 }

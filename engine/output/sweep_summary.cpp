@@ -122,6 +122,40 @@ std::string sweep_json(const SweepData& sweep) {
     compare.push_back(Json{{"a", sweep.points[c.a].name}, {"b", sweep.points[c.b].name}, {"events", std::move(events)}});
   }
   j["compare"] = std::move(compare);
+  if (sweep.sensitivity) {
+    const SensitivityData& s = *sweep.sensitivity;
+    Json events = Json::object();
+    for (const EventRanking& r : rank_events(sweep)) {
+      Json rows = Json::array();
+      for (const SensitivityRow& row : r.rows)
+        rows.push_back(Json{{"param", s.params[row.param].key},
+                            {"low", s.params[row.param].low},
+                            {"high", s.params[row.param].high},
+                            {"p_low", row.p_low},
+                            {"p_high", row.p_high},
+                            {"effect", row.effect.difference},
+                            {"ci_low", row.effect.low},
+                            {"ci_high", row.effect.high},
+                            {"only_low", row.counts.only_a},
+                            {"only_high", row.counts.only_b}});
+      events[r.event] = std::move(rows);
+    }
+    Json finals = Json::object();
+    for (const FinalRanking& r : rank_finals(sweep)) {
+      Json rows = Json::array();
+      for (const FinalEffect& e : r.rows)
+        rows.push_back(Json{{"param", s.params[e.param].key},
+                            {"median_low", e.median_low},
+                            {"median_high", e.median_high},
+                            {"q05_low", e.q05_low},
+                            {"q05_high", e.q05_high}});
+      finals[r.final_name] = std::move(rows);
+    }
+    Json skipped = Json::array();
+    for (const auto& [key, why] : s.skipped) skipped.push_back(Json{{"param", key}, {"why", why}});
+    j["sensitivity"] = Json{{"step", s.step},     {"abs_step", s.abs_step}, {"events", std::move(events)},
+                            {"finals", std::move(finals)}, {"skipped", std::move(skipped)}};
+  }
   return j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
@@ -141,6 +175,7 @@ SweepData merge_sweeps(std::vector<SweepData> parts, const std::vector<std::stri
   SweepData out;
   out.keys = first.keys;
   out.compare = first.compare;
+  out.sensitivity = first.sensitivity;
   for (std::size_t k = 0; k < first.points.size(); ++k) {
     std::vector<RunData> runs;
     for (auto& p : parts) runs.push_back(std::move(p.points[k].run));

@@ -34,4 +34,16 @@ PairedDifference paired_difference(const PairedCounts& c, double z) {
   return {d, std::max(-1.0, d - below), std::min(1.0, d + above)};
 }
 
+PairedDifference independent_difference(std::int64_t k_a, std::int64_t n_a, std::int64_t k_b, std::int64_t n_b,
+                                        double z) {
+  if (n_a <= 0 || n_b <= 0) return {std::numeric_limits<double>::quiet_NaN(), -1.0, 1.0};
+  const double pa = static_cast<double>(k_a) / static_cast<double>(n_a);
+  const double pb = static_cast<double>(k_b) / static_cast<double>(n_b);
+  const WilsonInterval wa = wilson(k_a, n_a, z), wb = wilson(k_b, n_b, z);
+  const double d = pb - pa;
+  const double below = std::sqrt((pb - wb.low) * (pb - wb.low) + (wa.high - pa) * (wa.high - pa));
+  const double above = std::sqrt((wb.high - pb) * (wb.high - pb) + (pa - wa.low) * (pa - wa.low));
+  return {d, std::max(-1.0, d - below), std::min(1.0, d + above)};
+}
+
 }  // namespace stampede

@@ -24,4 +24,10 @@ struct PairedDifference {
 
 PairedDifference paired_difference(const PairedCounts& c, double z = 1.959963984540054);
 
+// The same difference as if the two proportions came from independent samples (Newcombe's
+// hybrid score interval for unpaired data, his 1998 method 10 for independent proportions): what
+// two runs on different random numbers would report. For comparison with the paired interval.
+PairedDifference independent_difference(std::int64_t k_a, std::int64_t n_a, std::int64_t k_b, std::int64_t n_b,
+                                        double z = 1.959963984540054);
+
 }  // namespace stampede

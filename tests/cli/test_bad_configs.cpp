@@ -158,9 +158,9 @@ std::vector<BadArgs> arg_table(const std::string& dir) {
       {"plot of a scenario file", {"plot", smoke}, {"not an HDF5 file"}, {"subcommand is required"}},
       {"sweep without a sweep block", {"sweep", smoke}, {"has no sweep: block; give --over KEY=[v1, v2, ...]"}},
       {"unknown command", {"plto", smoke},
-       {"unknown command 'plto'; did you mean 'plot'?", "run, sweep, validate, report, merge, list, plot"}},
+       {"unknown command 'plto'; did you mean 'plot'?", "run, sweep, sensitivity, validate, report, merge, list, plot"}},
       {"misspelt command", {"rnu", smoke}, {"unknown command 'rnu'; did you mean 'run'?"}},
-      {"no command", {}, {"a command is required", "run, sweep, validate, report, merge, list, plot"}},
+      {"no command", {}, {"a command is required", "run, sweep, sensitivity, validate, report, merge, list, plot"}},
       // 7: the sweep block and the precision target are checked like every key.
       {"malformed sweep block", {"validate", dir + "/sweep.yaml"},
        {"sweep.kai.peg: unknown key (expected grid, points, compare)"}, {"did you mean"}},

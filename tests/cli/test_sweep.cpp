@@ -248,3 +248,58 @@ TEST_CASE("a precision-target run killed in its second batch resumes to the unin
   CHECK(a.meta.paths_rule == b.meta.paths_rule);
   CHECK(b.paths.size() == 6);
 }
+
+TEST_CASE("sensitivity: the fear weights lead the KAI crash ranking; an unreachable weight has effect 0") {
+  TempDir dir("sens");
+  const auto out = dir.path("s.h5");
+  const auto r = run_cli({"sensitivity", source_path("configs/kai-crash.yaml"), "-o", out, "--quiet", "--paths", "16",
+                          "--set", "agents.count=2000", "--set", "horizon=20d", "--params", "agents.holder.sell.w.*",
+                          "--params", "agents.staker.withdraw.w.*", "--params", "agents.holder.buy.w.*"});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const SweepData s = read_sweep(out);
+  REQUIRE(s.sensitivity);
+  const auto ranks = rank_events(s);
+  auto key_of = [&](const SensitivityRow& row) { return s.sensitivity->params[row.param].key; };
+  int narrower = 0;
+  for (const EventRanking& e : ranks) {
+    if (e.event == "depeg") CHECK(key_of(e.rows[0]) == "agents.holder.sell.w.mkt_ret");
+    if (e.event == "bank_run") CHECK(key_of(e.rows[0]) == "agents.staker.withdraw.w.mkt_ret");
+    for (const SensitivityRow& row : e.rows)
+      if (key_of(row).find("mkt_ret") != std::string::npos && row.effect.difference != 0.0) {
+        // The leading fear weights lower the probability as they rise towards 0 (less fear).
+        if (&row == &e.rows[0] && (e.event == "depeg" || e.event == "bank_run")) CHECK(row.effect.difference < 0.0);
+        // Paired on the same paths, narrower than two independent runs with the same counts.
+        const auto n = row.counts.n();
+        const PairedDifference unpaired = independent_difference(row.counts.both + row.counts.only_a, n,
+                                                                 row.counts.both + row.counts.only_b, n);
+        // Never wider; narrower once enough paths agree (Newcombe's phi correction is 0 below that).
+        CHECK(row.effect.high - row.effect.low <= unpaired.high - unpaired.low + 1e-15);
+        narrower += row.effect.high - row.effect.low < unpaired.high - unpaired.low - 1e-9;
+      }
+  }
+  CHECK(narrower > 0);
+  // Zero-valued weights (channels that are off) are not moved by default.
+  CHECK_FALSE(s.sensitivity->skipped.empty());
+  // Weights the scenario cannot reach: K9's weights on `stopped` (1 only after an emergency
+  // stop, which k9-smoke never has) move nothing: effect 0, an interval around 0.
+  const auto out2 = dir.path("s2.h5");
+  const auto r2 = run_cli({"sensitivity", source_path("configs/k9-smoke.yaml"), "-o", out2, "--quiet", "--paths", "4",
+                           "--params", "agents.*.w.stopped"});
+  INFO(r2.err);
+  REQUIRE(r2.status == 0);
+  const SweepData s2 = read_sweep(out2);
+  REQUIRE(s2.sensitivity->params.size() >= 3);
+  for (const EventRanking& e : rank_events(s2))
+    for (const SensitivityRow& row : e.rows) {
+      CHECK(row.effect.difference == 0.0);
+      CHECK(row.counts.only_a + row.counts.only_b == 0);
+      CHECK(row.effect.low < 0.0);
+      CHECK(row.effect.high > 0.0);
+    }
+  const auto rep = run_cli({"report", out});
+  CHECK(rep.out.find("the parameters that move it most") != std::string::npos);
+  const auto bad = run_cli({"sensitivity", kSmoke, "-o", dir.path("bad.h5"), "--params", "agents.nobody.*"});
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("matches no behaviour parameter") != std::string::npos);
+}

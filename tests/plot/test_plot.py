@@ -6,7 +6,10 @@ Usage: test_plot.py [PLOT_SCRIPT]   (default: ../../scripts/plot.py relative to 
 
 Checks: a single run, a one-key sweep (3 points, numeric x, one comparison) and a two-key sweep
 (2x2) each plot with exit status 0 and write the expected pictures; PNGs are real 800x500 images;
---format pdf writes PDFs; a text file is refused with exit status 2. Prints OK.
+--format pdf writes PDFs; a sensitivity analysis (baseline + 3 parameters, 7 points) gets tornado
+charts for the event some parameter moves and for its final, none for the event no parameter
+moves, pictures for the baseline point only and no sweep pictures; a text file is refused with
+exit status 2. Prints OK.
 """
 import os
 import struct
@@ -159,6 +162,76 @@ def make_sweep(path, keys, values):
             eg.attrs["n"] = np.uint64(N_PATHS)
 
 
+SENSITIVITY_KEYS = ("agents.holder.sell.w.mkt_ret", "agents.holder.sell.threshold", "market.drift")
+
+
+def make_sensitivity(path):
+    """A sensitivity sweep: point 0 the baseline, points 2k+1 / 2k+2 parameter k at its low / high
+    value; "depeg" is moved by the parameters, "bank_run" by none (all effects 0); one final."""
+    rng = np.random.default_rng(3)
+    n_points = 1 + 2 * len(SENSITIVITY_KEYS)
+    with h5py.File(path, "w", track_order=True) as f:
+        root_attrs(f, "sweep")
+        sweep = f.create_group("sweep", track_order=True)
+        sweep.attrs["n_points"] = np.int64(n_points)
+        sweep.attrs["n_keys"] = np.int64(0)
+        points = sweep.create_group("points", track_order=True)
+        for i in range(n_points):
+            pg = points.create_group(str(i), track_order=True)
+            if i == 0:
+                pg.attrs["name"] = "baseline"
+            else:
+                k, side = (i - 1) // 2, ("low", "high")[(i - 1) % 2]
+                pg.attrs["name"] = f"{SENSITIVITY_KEYS[k]} {side}"
+            write_run(pg, rng, 0.01)
+        base_depeg = float(points["0/summary/events/depeg"].attrs["probability"])
+
+        sens = f.create_group("sensitivity", track_order=True)
+        sens.attrs["step"] = 0.2
+        sens.attrs["abs_step"] = 0.0
+        sens.attrs["n_params"] = np.int64(len(SENSITIVITY_KEYS))
+        sens.attrs["n_finals"] = np.int64(1)
+        sens.attrs["final_0"] = "loss"
+        params = sens.create_group("params", track_order=True)
+        for k, key in enumerate(SENSITIVITY_KEYS):
+            pg = params.create_group(str(k))
+            pg.attrs["key"] = key
+            pg.attrs["base"], pg.attrs["low"], pg.attrs["high"] = 1.0, 0.8, 1.2
+            pg.attrs["low_point"], pg.attrs["high_point"] = np.int64(2 * k + 1), np.int64(2 * k + 2)
+        skipped = sens.create_group("skipped", track_order=True)
+        sg = skipped.create_group("0")
+        sg.attrs["key"], sg.attrs["why"] = "agents.holder.sell.w.volume", "value 0 (not moved)"
+
+        events = sens.create_group("events", track_order=True)
+        rank = np.array([1, 0, 2], dtype=np.int64)  # by |effect|, largest first
+        rows = {  # event: (p_low, p_high) per row in rank order
+            "depeg": (np.clip(base_depeg + np.array([-0.2, 0.1, 0.02]), 0, 1),
+                      np.clip(base_depeg + np.array([0.25, -0.1, -0.01]), 0, 1)),
+            "bank_run": (np.full(3, float(points["0/summary/events/bank_run"].attrs["probability"])),) * 2,
+        }
+        for event, (p_low, p_high) in rows.items():
+            effect = p_high - p_low
+            eg = events.create_group(event)
+            eg.attrs["method"] = "newcombe-paired-score"
+            for name, data in (("param", rank), ("effect", effect), ("ci_low", effect - 0.06),
+                               ("ci_high", effect + 0.06), ("p_low", p_low), ("p_high", p_high)):
+                eg.create_dataset(name, data=data)
+            only_low = np.round(np.clip(-effect, 0, None) * N_PATHS).astype(np.int64)
+            only_high = np.round(np.clip(effect, 0, None) * N_PATHS).astype(np.int64)
+            both = np.full(3, N_PATHS // 10, dtype=np.int64)
+            for name, data in (("only_low", only_low), ("only_high", only_high), ("both", both),
+                               ("neither", N_PATHS - only_low - only_high - both)):
+                eg.create_dataset(name, data=data)
+        finals = sens.create_group("finals", track_order=True)
+        fg = finals.create_group("loss")
+        base_loss = float(points["0/summary/final/loss/quantiles"][3])
+        fg.create_dataset("param", data=rank)
+        fg.create_dataset("median_low", data=base_loss + np.array([-0.3, 0.1, 0.0]))
+        fg.create_dataset("median_high", data=base_loss + np.array([0.4, -0.05, 0.01]))
+        fg.create_dataset("q05_low", data=np.full(3, 0.05))
+        fg.create_dataset("q05_high", data=np.full(3, 0.06))
+
+
 def run_plot(script, *args):
     return subprocess.run([sys.executable, script, *args], capture_output=True, text=True, timeout=300)
 
@@ -240,6 +313,28 @@ def test_two_key_sweep(script, tmp):
     expect(os.path.join(out, "point-3"), ["fan-price.png", "events-by-time.png"])
 
 
+def test_sensitivity(script, tmp):
+    h5 = os.path.join(tmp, "sensitivity.h5")
+    make_sensitivity(h5)
+    out = os.path.join(tmp, "sensitivity-out")
+    plot_ok(script, h5, out)
+    expect(out, ["tornado-depeg.png", "tornado-final-loss.png"])
+    files = set(os.listdir(out))
+    assert "tornado-bank_run.png" not in files, "tornado drawn for an event no parameter moves"
+    assert "sweep-differences.png" not in files, "sweep-differences drawn for a sensitivity analysis"
+    assert not any(n.startswith("sweep-") for n in files), f"sweep pictures drawn: {sorted(files)}"
+    assert os.path.isdir(os.path.join(out, "point-0")), "no pictures of the baseline point"
+    expect(os.path.join(out, "point-0"), ["fan-price.png", "events-by-time.png"])
+    assert not os.path.exists(os.path.join(out, "point-1")), "pictures drawn for a non-baseline point"
+
+    # PDF output of the tornado charts.
+    out_pdf = os.path.join(tmp, "sensitivity-pdf")
+    plot_ok(script, h5, out_pdf, "--format", "pdf")
+    for name in ("tornado-depeg.pdf", "tornado-final-loss.pdf"):
+        with open(os.path.join(out_pdf, name), "rb") as fh:
+            assert fh.read(4) == b"%PDF", f"{name}: not a PDF"
+
+
 def test_bad_input(script, tmp):
     text = os.path.join(tmp, "notes.h5")
     with open(text, "w") as fh:
@@ -266,6 +361,7 @@ def main():
         test_run(script, tmp)
         test_one_key_sweep(script, tmp)
         test_two_key_sweep(script, tmp)
+        test_sensitivity(script, tmp)
         test_bad_input(script, tmp)
     print("OK")
 
