@@ -314,7 +314,10 @@ int command_run(const RunArgs& args, const ProtocolRegistry& protocols) {
     jobs.push_back(PointJob{points[i].model.get(), ckpts[i],
                             points[i].scenario.config_sha256 + "|seed=" + std::to_string(scenario.seed) +
                                 "|paths=" + paths_tag + "|shard=" + shard.str() +
-                                (is_sweep ? "|point=" + std::to_string(i) : "")});
+                                (is_sweep ? "|point=" + std::to_string(i) : ""),
+                            // A sensitivity's moved points need events and finals only; the
+                            // baseline keeps its series (fan charts) for the report and plots.
+                            !(sensitivity && i > 0)});
   }
   ProgressBar bar(!args.quiet && isatty(STDERR_FILENO));
   std::mutex bar_mutex;
@@ -388,6 +391,7 @@ int command_run(const RunArgs& args, const ProtocolRegistry& protocols) {
     data.meta.config_yaml = points[i].scenario.resolved_yaml;
     data.meta.config_sha256 = points[i].scenario.config_sha256;
     data.schema = points[i].model->schema();
+    if (sensitivity && i > 0) data.schema.series.clear();  // not kept (PointJob::keep_series)
     data.time = time;
     data.paths = std::move(r.points[i].paths);
     data.bands = std::move(r.points[i].bands);

@@ -48,8 +48,9 @@ PathResult run_one(const Model& model, const RunShape& shape, std::uint64_t id,
 DriverResult run_paths(const Model& model, const RunShape& shape, const DriverOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const OutputSchema& schema = model.schema();
-  const std::size_t n_series_values = schema.series.size() * static_cast<std::size_t>(shape.n_records());
-  const auto n_series = static_cast<std::int64_t>(schema.series.size());
+  const std::size_t kept_series = options.keep_series ? schema.series.size() : 0;
+  const std::size_t n_series_values = kept_series * static_cast<std::size_t>(shape.n_records());
+  const auto n_series = static_cast<std::int64_t>(kept_series);
 
   DriverResult result;
   result.bands = BandSketch(n_series, shape.n_records());
@@ -126,8 +127,9 @@ DriverResult run_paths(const Model& model, const RunShape& shape, const DriverOp
           std::lock_guard lock(mutex);
           // The series go into the band sketch now; only the stored paths keep theirs, so the
           // run's memory does not grow with the number of paths beyond their finals.
-          result.bands.add_path(p.series.data());
-          if (static_cast<std::int64_t>(p.id) >= options.store_paths) std::vector<double>().swap(p.series);
+          if (options.keep_series) result.bands.add_path(p.series.data());
+          if (!options.keep_series || static_cast<std::int64_t>(p.id) >= options.store_paths)
+            std::vector<double>().swap(p.series);
           result.paths.set(row_of(p.id), p);
           ++paths_done;
           unsaved = true;

@@ -24,6 +24,9 @@ struct DriverOptions {
   int threads = 0;                      // 0 = all hardware threads
   std::vector<std::uint64_t> path_ids;  // the paths this process runs, ascending
   std::int64_t store_paths = 16;        // series kept for path ids < store_paths
+  // false: the paths' series are neither stored nor sketched (a sensitivity's moved points, which
+  // only need events and finals): the result has no bands and its memory no series.
+  bool keep_series = true;
   // Checkpoint: completed paths are saved here as they finish ("" = none); with `resume`, paths
   // already in it are not run again.
   std::string checkpoint_path;

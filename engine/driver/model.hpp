@@ -4,6 +4,8 @@
 // path; the driver owns the step loop, records and the statistics.
 #include <cstddef>
 #include <cstdint>
+#include <limits>
+#include <stdexcept>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +34,28 @@ class PathSimulation {
   virtual void record(std::int64_t r, PathRecorder& rec) = 0;
   // Final metrics after the last step.
   virtual void finish(PathRecorder& rec) = 0;
+
+  // Rare-event splitting (docs/rare-events.md). From the next step on, draw every random number
+  // from branch `branch` of this path's streams (the same path continued on its own branch
+  // reproduces itself). Paths of models with splitting scores implement it.
+  virtual void set_branch(std::uint64_t branch) {
+    (void)branch;
+    throw std::logic_error("this path cannot change its random branch");
+  }
+  // The value of splitting score k (Model::splitting_scores) after the last step: higher the
+  // closer the path is to the event, at or above the score's level once the event has happened.
+  virtual double score(std::size_t k) const {
+    (void)k;
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+};
+
+// A score a model declares for an event it can estimate by splitting: the event is reached when
+// the score reaches `level`.
+struct SplittingScore {
+  std::size_t event = 0;  // index into OutputSchema::events
+  double level = 1.0;
+  std::string doc;        // what the score measures
 };
 
 class Model {
@@ -46,6 +70,8 @@ class Model {
   // Allocates and initialises path `path` (its agent_init stream); never called concurrently
   // for the same path; may be called concurrently for different paths.
   virtual std::unique_ptr<PathSimulation> start_path(std::uint64_t path) const = 0;
+  // The events this model can estimate by splitting, with their scores (none by default).
+  virtual std::vector<SplittingScore> splitting_scores() const { return {}; }
 };
 
 }  // namespace stampede

@@ -41,9 +41,10 @@ std::int64_t resume_batch(const std::vector<PointJob>& jobs, const RunShape& sha
   for (const PointJob& j : jobs) {
     if (j.checkpoint_path.empty()) continue;
     const OutputSchema& s = j.model->schema();
+    const std::size_t n_series = j.keep_series ? s.series.size() : 0;
     const auto saved = load_checkpoint(j.checkpoint_path, j.checkpoint_tag, s.finals.size(), s.events.size(),
-                                       s.series.size() * static_cast<std::size_t>(shape.n_records()),
-                                       static_cast<std::int64_t>(s.series.size()), shape.n_records());
+                                       n_series * static_cast<std::size_t>(shape.n_records()),
+                                       static_cast<std::int64_t>(n_series), shape.n_records());
     if (!saved) continue;
     for (const auto& p : saved->paths) largest = std::max(largest, static_cast<std::int64_t>(p.id));
   }
@@ -67,6 +68,7 @@ PointsResult run_points(const std::vector<PointJob>& jobs, const RunShape& shape
       d.path_ids = ids(first, end);
       d.checkpoint_path = jobs[i].checkpoint_path;
       d.checkpoint_tag = jobs[i].checkpoint_tag;
+      d.keep_series = jobs[i].keep_series;
       d.resume = resume;
       DriverResult r = run_paths(*jobs[i].model, shape, d);
       agent_steps += r.agent_steps_per_second * r.wall_seconds;

@@ -29,6 +29,7 @@ struct PointJob {
   // Required with a precision target: each batch resumes from the previous batch's checkpoint.
   std::string checkpoint_path;  // "" = none
   std::string checkpoint_tag;
+  bool keep_series = true;  // false: events and finals only (DriverOptions::keep_series)
 };
 
 struct PointsOptions {

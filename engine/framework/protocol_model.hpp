@@ -22,7 +22,9 @@
 //   static std::size_t bytes_per_agent(const Params&);  // its own agent columns
 //   class Path { Path(const Params&, const agents::Behaviour&, const PathContext&, agents::Population&);
 //                begin_step, signals, begin_decide, the pass hooks, clear, needs_settled_state,
-//                after_settle, observe, check, series, finals, events };
+//                after_settle, observe, check, series, finals, events, set_branch };
+//   optionally, for rare-event splitting: static std::vector<SplittingScore> scores(const Params&);
+//                and Path::score(k) (docs/rare-events.md).
 #include <algorithm>
 #include <cstdint>
 #include <memory>
@@ -122,6 +124,20 @@ class ProtocolPath final : public PathSimulation {
       if (first[k] >= 0) rec.mark_event(k, first[k]);
   }
 
+  // Splitting (docs/rare-events.md): the streams of the steps after this one come from `branch`.
+  void set_branch(std::uint64_t branch) override {
+    if constexpr (requires { proto_.set_branch(branch); }) {
+      ctx_.key.branch = branch;
+      proto_.set_branch(branch);
+    } else {
+      PathSimulation::set_branch(branch);  // a protocol whose path keeps no branchable streams
+    }
+  }
+  double score(std::size_t k) const override {
+    if constexpr (requires { P::scores(); }) return proto_.score(k);
+    else return PathSimulation::score(k);
+  }
+
   // Applies the pending fills and accruals now (a settle-only pass); a no-op when settled.
   void settle() { settle_with<kernels::DefaultArch>(); }
   template <class A>
@@ -172,6 +188,11 @@ class ProtocolModel final : public Model {
     return agents::Population::bytes_per_agent(behaviour_) + P::bytes_per_agent(params_);
   }
   std::unique_ptr<PathSimulation> start_path(std::uint64_t path) const override { return make_path(path); }
+  // P may declare scores (`static std::vector<ScoreDecl> scores()`, levels read from params).
+  std::vector<SplittingScore> splitting_scores() const override {
+    if constexpr (requires { P::scores(params_); }) return P::scores(params_);
+    else return {};
+  }
 
   std::unique_ptr<ProtocolPath<P>> make_path(std::uint64_t path, std::uint64_t branch = 0) const {
     PathContext ctx{rng::PathKey{seed_, path, branch}, dt_, agents_, check_};

@@ -31,6 +31,8 @@ class ExogenousProcesses {
   void start_path(std::uint64_t path);
   // The same for a path key (seed, path, branch): a cloned path draws from its own branch.
   void start_path(const rng::PathKey& key);
+  // Splitting: the steps after this one draw from `branch` (the state is kept).
+  void set_branch(std::uint64_t branch) noexcept { key_.branch = branch; }
 
   // Phase 1 of step `step` (0, 1, 2, ... in order; anything else throws RuntimeFailure).
   // `total_supply` is S at the start of the step (sizes a whale_exit at its first active step).

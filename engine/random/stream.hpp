@@ -25,6 +25,7 @@ enum class Purpose : std::uint32_t {
   shocks = 4,      // random shock arrivals
   arrivals = 5,    // order-process arrivals (klima2)
   protocol = 6,    // protocol events (KAI buyback trade K14, ...)
+  splitting = 7,   // rare-event splitting: which survivor a killed replica is resampled from
 };
 
 using Words = std::array<std::uint32_t, 4>;

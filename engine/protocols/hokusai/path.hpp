@@ -94,6 +94,11 @@ class HokusaiPath {
   bool needs_settled_state(std::int64_t t) const;
   void after_settle(std::int64_t t);
   void observe(std::int64_t t);
+  // Splitting: later steps draw from `branch` (engine/driver/model.hpp PathSimulation::set_branch).
+  void set_branch(std::uint64_t branch) noexcept {
+    ctx_.key.branch = branch;
+    exo_.set_branch(branch);
+  }
   void check(const framework::Invariants& inv) const;  // hokusai.md §9
   void series(double* out) const;
   void finals(double* out) const;
@@ -170,7 +175,7 @@ class HokusaiPath {
 
   const HokusaiScenario& sc_;
   const HokusaiParams& p_;
-  const framework::PathContext ctx_;
+  framework::PathContext ctx_;  // not const: set_branch (splitting) moves its key's branch
   agents::Population& pop_;
   std::int64_t steps_per_day_, deposit_steps_, treasury_steps_;
   std::size_t n_slot_holders_ = 0;  // [0, n): contributors and the owner

@@ -87,6 +87,11 @@ class K9Path {
   bool needs_settled_state(std::int64_t t) const;
   void after_settle(std::int64_t t);  // N2 when the stop falls at this step's end
   void observe(std::int64_t t);
+  // Splitting: later steps draw from `branch` (engine/driver/model.hpp PathSimulation::set_branch).
+  void set_branch(std::uint64_t branch) noexcept {
+    ctx_.key.branch = branch;
+    exo_.set_branch(branch);
+  }
   void check(const framework::Invariants& inv) const;  // k9.md §9
   void series(double* out) const;
   void finals(double* out) const;
@@ -177,7 +182,7 @@ class K9Path {
 
   const K9Scenario& sc_;
   const K9Params& p_;
-  const framework::PathContext ctx_;
+  framework::PathContext ctx_;  // not const: set_branch (splitting) moves its key's branch
   agents::Population& pop_;
   std::int64_t steps_per_day_;
   std::size_t n_vester_ = 0, n_holder_ = 0;  // [0, n_vester): vesters; [0, n_holder): vesters and stakers

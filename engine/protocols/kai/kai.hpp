@@ -62,6 +62,12 @@ struct Kai {
   static void declare(config::Schema& schema);      // kai.*, metrics.kai.*, agents extras (§3, §6, §8)
   static std::int64_t main_period_seconds(const config::Values& v) { return v.duration_s("kai.round"); }
   static Params read(const Scenario& scenario, const agents::Behaviour& behaviour);
+  // Rare-event splitting: `depeg`, scored by DepegObserver::score (level metrics.kai.depeg_rounds).
+  static std::vector<SplittingScore> scores(const Params& p) {
+    return {SplittingScore{0, static_cast<double>(p.metrics.depeg_rounds),
+                           "rounds of the current run with twap below metrics.kai.depeg_level, plus a fraction for "
+                           "how close (or how far below) the last round's TWAP is"}};
+  }
   // Ten token columns: nine doubles, the cost basis as a float, the lock timer (uint32).
   static std::size_t bytes_per_agent(const Params&) { return 9 * sizeof(double) + sizeof(float) + sizeof(std::uint32_t); }
 };

@@ -70,6 +70,12 @@ class KaiPath {
   bool needs_settled_state(std::int64_t) const { return false; }
   void after_settle(std::int64_t) {}
   void observe(std::int64_t t);
+  double score(std::size_t k) const noexcept { return k == 0 ? depeg_.score(p_.peg) : 0.0; }
+  // Splitting: later steps draw from `branch` (engine/driver/model.hpp PathSimulation::set_branch).
+  void set_branch(std::uint64_t branch) noexcept {
+    ctx_.key.branch = branch;
+    exo_.set_branch(branch);
+  }
   void check(const framework::Invariants& inv) const;  // kai.md §9
   void series(double* out) const;
   void finals(double* out) const;
@@ -205,7 +211,7 @@ class KaiPath {
   const KaiScenario& sc_;
   const KaiParams& p_;
   const KaiAgentParams& ap_;
-  const framework::PathContext ctx_;
+  framework::PathContext ctx_;  // not const: set_branch (splitting) moves its key's branch
   agents::Population& pop_;
   std::int64_t steps_per_round_;
 

@@ -1,8 +1,22 @@
 #include "engine/protocols/kai/risk_events.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 namespace stampede::kai {
 
+double DepegObserver::score(double peg) const noexcept {
+  if (first_step_ >= 0) return static_cast<double>(rounds_);
+  if (std::isnan(last_)) return 0.0;
+  constexpr double kBelowOne = 0.999;  // the fraction never reaches the next whole round
+  double frac = 0.0;
+  if (run_ == 0) frac = peg > level_ ? std::clamp((peg - last_) / (peg - level_), 0.0, kBelowOne) : 0.0;
+  else frac = std::clamp((level_ - last_) / level_, 0.0, kBelowOne);
+  return static_cast<double>(run_) + frac;
+}
+
 bool DepegObserver::observe_round(double twap_r, std::int64_t round, std::int64_t step) noexcept {
+  last_ = twap_r;
   run_ = twap_r < level_ ? run_ + 1 : 0;
   if (run_ >= rounds_ && first_round_ < 0) {
     first_round_ = round;

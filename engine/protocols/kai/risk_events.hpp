@@ -18,13 +18,19 @@ class DepegObserver {
   // Returns true on the round the event fires.
   bool observe_round(double twap_r, std::int64_t round, std::int64_t step) noexcept;
   int run_length() const noexcept { return run_; }
+  double last_twap() const noexcept { return last_; }  // the last round's TWAP (NaN before round 0)
   std::int64_t first_round() const noexcept { return first_round_; }  // −1 if none
+  // Splitting score (docs/rare-events.md), level `rounds`: the current run of rounds below the
+  // level plus a fraction for the last TWAP, how close to the level from above (0 at the peg,
+  // run 0) or how deep below it (run ≥ 1); exactly `rounds` once the event has fired.
+  double score(double peg) const noexcept;
   std::int64_t first_step() const noexcept { return first_step_; }    // −1 if none
 
  private:
   double level_;
   int rounds_;
   int run_ = 0;
+  double last_ = std::numeric_limits<double>::quiet_NaN();
   std::int64_t first_round_ = -1;
   std::int64_t first_step_ = -1;
 };

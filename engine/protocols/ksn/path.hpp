@@ -80,6 +80,18 @@ class KsnPath {
   bool needs_settled_state(std::int64_t t) const { return KsnSchedule::due(t, sch_.rebase_steps); }
   void after_settle(std::int64_t t);  // the rebase (KS5–KS10)
   void observe(std::int64_t t);
+  // Splitting score of `bank_run` (Ksn::scores): the window's unstaked fraction over the
+  // threshold, below 1 until the event has fired and exactly 1 from then on.
+  double score(std::size_t k) const noexcept {
+    if (k != 0) return 0.0;
+    if (first_[e_bank_run] >= 0) return 1.0;
+    return std::min(0.999999, bank_run_.unstaked_fraction() / sc_.params.metrics.bank_run_fraction);
+  }
+  // Splitting: later steps draw from `branch` (engine/driver/model.hpp PathSimulation::set_branch).
+  void set_branch(std::uint64_t branch) noexcept {
+    ctx_.key.branch = branch;
+    exo_.set_branch(branch);
+  }
   void check(const framework::Invariants& inv) const;  // ksn.md §9
   void series(double* out) const;
   void finals(double* out) const;
@@ -195,7 +207,7 @@ class KsnPath {
 
   const KsnScenario& sc_;
   const KsnParams& p_;
-  const framework::PathContext ctx_;
+  framework::PathContext ctx_;  // not const: set_branch (splitting) moves its key's branch
   agents::Population& pop_;
   KsnSchedule sch_;
   std::int64_t steps_per_day_;

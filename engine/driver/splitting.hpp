@@ -1,0 +1,67 @@
+#pragma once
+// Rare-event estimation by adaptive multilevel splitting (docs/rare-events.md): Cérou & Guyader
+// (2007), in the generalised form of Bréhier, Gazeau, Goudenège, Lelièvre & Rousset (2016) that
+// is unbiased for discrete-time Markov chains (ties at the level are all killed).
+//
+// One AMS run starts `replicas` paths (consecutive path ids) and tracks each one's score (the
+// model's splitting score after every step). An iteration takes the level z = the k-th smallest
+// maximum score, kills every replica whose maximum is <= z (K of them), and replaces each by a
+// copy of a survivor (chosen uniformly) taken at the first step its score exceeded z, continued
+// on a new random branch. It stops when z reaches the event's level. The estimate
+//   p = Π_iterations (1 − K/N) · (replicas that reached the event)/N
+// is unbiased. Independent runs (disjoint path ids) give its variance; their mean is reported
+// with a normal 95% interval.
+//
+// A copy is made by replaying the survivor's history (its path id and its branch at each step,
+// from the start) up to the crossing step, so no path state is ever copied or kept: memory is
+// one path per thread, as in a plain run. Every draw is keyed by (seed, path, branch), and the
+// survivors are chosen from the run's own stream, so a run gives the same estimate whatever the
+// thread count, and the runs of a shard are those of the whole.
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/driver/model.hpp"
+
+namespace stampede {
+
+struct SplittingOptions {
+  std::size_t score = 0;         // index into Model::splitting_scores()
+  std::int64_t replicas = 100;   // N
+  std::int64_t kill = 1;         // k: the level is the k-th smallest maximum score
+  std::uint64_t first_run = 0;   // runs [first_run, end_run) (a shard's block)
+  std::uint64_t end_run = 10;
+  int threads = 0;               // 0 = all
+  std::int64_t max_iterations = 1000000;  // a guard against a score that never separates replicas
+};
+
+struct SplittingRun {
+  std::uint64_t run = 0;
+  double estimate = 0.0;
+  std::int64_t iterations = 0;
+  std::int64_t reached = 0;      // replicas at the event when the run stopped
+  std::int64_t path_steps = 0;   // steps simulated, replays included
+  bool extinct = false;          // every replica tied at a level: estimate 0
+};
+
+// Runs the given AMS runs (in parallel over runs and over the replicas of a run).
+std::vector<SplittingRun> run_splitting(const Model& model, const RunShape& shape, const SplittingOptions& options);
+
+// The combined estimate of independent runs: their mean, its standard error (sample sd / sqrt(R)),
+// a normal 95% interval clipped at 0, and what it cost; and the brute-force paths that the same
+// relative error would need, (1 − p)/(p·re²) with re = std_err/p.
+struct SplittingEstimate {
+  double p = 0.0, std_err = 0.0, low = 0.0, high = 0.0;
+  std::int64_t runs = 0, path_steps = 0;
+  double relative_error = 0.0;
+  double brute_force_paths = 0.0;  // for the same relative error (NaN when p = 0)
+};
+SplittingEstimate combine_runs(const std::vector<SplittingRun>& runs, std::int64_t n_steps);
+
+// The first path id of run r: runs use disjoint blocks of `replicas` ids.
+inline std::uint64_t splitting_first_path(std::uint64_t run, std::int64_t replicas) {
+  return run * static_cast<std::uint64_t>(replicas);
+}
+
+}  // namespace stampede
