@@ -12,6 +12,8 @@ For a single run (root attribute kind = "run", or no kind in older files) it wri
   finals-<metric>.<fmt>   histogram of a final metric's defined (finite) values with its 5%, 50%
                           and 95% quantiles; at most 12 metrics, those with a risk tail first;
                           metrics with no defined value are skipped.
+For a rare-event splitting result (kind = "splitting") it draws splitting-runs: the histogram of
+the independent runs' estimates with their mean and 95% interval.
 For a sweep (kind = "sweep") it draws the same pictures per point in DIR/point-<i>/ (for a sweep
 of more than 8 points only for the first and the last point), and in DIR:
   sweep-<event>.<fmt>, sweep-events.<fmt>
@@ -623,6 +625,31 @@ def plot_sensitivity(painter, f, scenario, points):
 
 
 # ---------------------------------------------------------------------------------------------
+# Rare-event splitting (kind = "splitting")
+
+
+def plot_splitting(painter, f, scenario):
+    """splitting-runs: the independent AMS runs' estimates, their mean and its 95% interval."""
+    g = f["splitting"]
+    estimates = np.asarray(g["runs/estimate"][:], dtype=float)
+    if estimates.size == 0:
+        return
+    event = attr_text(g, "event", "event")
+    p, lo, hi = attr_float(g, "probability"), attr_float(g, "ci_low"), attr_float(g, "ci_high")
+    fig, ax = painter.figure()
+    ax.hist(estimates, bins=histogram_bins(estimates) if np.ptp(estimates) > 0 else 10, color="tab:blue", alpha=0.75,
+            label=f"{estimates.size} independent runs")
+    ax.axvline(p, color="tab:red", linewidth=1.5, label=f"mean {p:.3g}")
+    ax.axvspan(lo, hi, color="tab:red", alpha=0.15, label=f"95% interval [{lo:.3g}, {hi:.3g}]")
+    ax.set_xlabel(f"estimate of P({event}) per run")
+    ax.set_ylabel("runs")
+    ax.set_title(f"{scenario}: P({event}) by adaptive multilevel splitting")
+    ax.legend(loc="upper right", fontsize="small")
+    ax.grid(alpha=0.3)
+    painter.save(fig, "", "splitting-runs")
+
+
+# ---------------------------------------------------------------------------------------------
 # Command line
 
 
@@ -632,8 +659,11 @@ def draw(path, out_dir, fmt):
     with open_results(path) as f:
         os.makedirs(out_dir, exist_ok=True)
         scenario = attr_text(f, "scenario", os.path.basename(path))
-        if attr_text(f, "kind", "run") == "sweep":
+        kind = attr_text(f, "kind", "run")
+        if kind == "sweep":
             plot_sweep(painter, f, scenario)
+        elif kind == "splitting":
+            plot_splitting(painter, f, scenario)
         else:
             plot_run(painter, f, "", scenario)
     return painter.written

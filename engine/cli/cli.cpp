@@ -32,6 +32,9 @@ void add_scenario_options(CLI::App& cmd, ScenarioArgs& a) {
                  "Precision target: run paths in batches until every event probability's 95% Wilson half-width is at "
                  "most this (stop.ci_half_width)");
   cmd.add_option("--max-paths", a.max_paths, "Most paths a precision target may run (stop.max_paths)");
+  cmd.add_option("--splitting", a.splitting,
+                 "Estimate a rare event by adaptive multilevel splitting with this many replicas per run "
+                 "(method.splitting.replicas)");
 }
 
 // The options of `run` and `sweep`.

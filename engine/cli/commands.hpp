@@ -19,6 +19,7 @@ struct ScenarioArgs {
   std::string config;
   std::optional<double> ci_half_width;       // --ci-half-width W: stop.ci_half_width
   std::optional<std::int64_t> max_paths;     // --max-paths N: stop.max_paths
+  std::optional<std::int64_t> splitting;     // --splitting N: method.splitting.replicas
   std::vector<std::string> sets;      // --set key.path=value, in order
   std::optional<std::int64_t> paths;  // --paths N (N >= 1)
   std::optional<std::string> seed;    // --seed S, 0 <= S <= 2^64 - 1 (the text, checked here)
@@ -53,6 +54,11 @@ int command_merge(const std::vector<std::string>& inputs, const std::string& out
 int command_list(const std::string& protocol, const ProtocolRegistry& protocols);
 // `stampede plot`: runs scripts/plot.py (installed beside the binary's share/) with Debian's python3.
 int command_plot(const std::string& file, const std::string& dir, const std::string& format, const char* argv0);
+
+// method.splitting.replicas > 0: adaptive multilevel splitting of one event (splitting_command.cpp).
+struct Shard;
+int command_splitting(const RunArgs& args, const Scenario& scenario, const Model& model, const Shard& shard,
+                      const std::string& out, int threads);
 
 // Whether a scenario file has a top-level `sweep:` block.
 bool sweep_block_in(const std::string& config_file);

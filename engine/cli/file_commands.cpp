@@ -50,6 +50,11 @@ int command_validate(const ScenarioArgs& args, const ProtocolRegistry& protocols
 }
 
 int command_report(const std::string& file, bool json) {
+  if (results_kind(file) == "splitting") {
+    const SplittingData d = read_splitting(file);
+    std::cout << (json ? splitting_json(d) : splitting_table(d));
+    return kExitOk;
+  }
   if (is_sweep_file(file)) {
     const SweepData sweep = read_sweep(file);
     if (json) std::cout << sweep_json(sweep);
@@ -65,6 +70,23 @@ int command_report(const std::string& file, bool json) {
 
 int command_merge(const std::vector<std::string>& inputs, const std::string& output, bool force) {
   check_output_file(output, force);
+  std::size_t splittings = 0;
+  for (const auto& f : inputs) splittings += results_kind(f) == "splitting";
+  if (splittings > 0) {
+    if (splittings < inputs.size())
+      throw InputError("merge: some inputs are splitting results and some are not");
+    std::vector<SplittingData> parts;
+    for (const auto& f : inputs) parts.push_back(read_splitting(f));
+    SplittingData merged = merge_splitting(std::move(parts), inputs);
+    try {
+      write_splitting(output, merged, force ? Overwrite::replace : Overwrite::refuse);
+    } catch (const ResultsFileExists& e) {
+      throw InputError(std::string(e.what()) + "; pass --force to overwrite it");
+    }
+    std::cout << "merged " << inputs.size() << " splitting files (" << merged.runs.size() << " runs) into " << output
+              << "\n";
+    return kExitOk;
+  }
   std::size_t sweeps = 0;
   for (const auto& f : inputs) sweeps += is_sweep_file(f);
   if (sweeps > 0 && sweeps < inputs.size())

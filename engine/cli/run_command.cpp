@@ -67,6 +67,7 @@ std::vector<std::string> scenario_overrides(const ScenarioArgs& args) {
   }
   if (args.ci_half_width) sets.push_back("stop.ci_half_width=" + fmt::format("{}", *args.ci_half_width));
   if (args.max_paths) sets.push_back("stop.max_paths=" + std::to_string(*args.max_paths));
+  if (args.splitting) sets.push_back("method.splitting.replicas=" + std::to_string(*args.splitting));
   return sets;
 }
 
@@ -274,6 +275,13 @@ int command_run(const RunArgs& args, const ProtocolRegistry& protocols) {
   ModelOptions options;
   options.check = args.check;
   for (auto& p : points) p.model = protocol.build(p.scenario, options);
+
+  if (scenario.splitting_replicas > 0) {
+    if (is_sweep || scenario.ci_half_width)
+      throw InputError(args.config + ": method.splitting: a splitting estimate is one event of one scenario; it does "
+                                     "not combine with a sweep, a sensitivity or a precision target");
+    return command_splitting(args, scenario, *points.front().model, shard, out, effective_threads(args.threads));
+  }
 
   const RunShape shape = run_shape(scenario);
   const int threads = effective_threads(args.threads);

@@ -34,6 +34,24 @@ static void add_run_keys(Schema& s, const std::vector<std::string>& protocols) {
   s.integer("stop.max_paths", 100000, Bounds::closed(1, 1e7)).unit("paths").doc("most paths a precision target may run");
 }
 
+// Rare-event splitting (docs/rare-events.md): replicas 0 = off (plain Monte Carlo over `paths`).
+static void add_splitting_keys(Schema& s) {
+  s.integer("method.splitting.replicas", 0, Bounds::closed(0, 1e6))
+      .doc("adaptive multilevel splitting with this many replicas per run (0 = off: plain Monte Carlo)");
+  s.integer("method.splitting.kill_per_iteration", 1, Bounds::closed(1, 1e6))
+      .doc("replicas killed (and resampled) per iteration, below replicas");
+  s.integer("method.splitting.runs", 20, Bounds::closed(2, 1e6)).doc("independent splitting runs (their spread gives the interval)");
+  s.text("method.splitting.event", "").doc("the event to estimate (\"\" = the protocol's first event with a score)");
+}
+
+static void check_splitting(const Values& v, Reporter& r) {
+  const auto n = v.integer("method.splitting.replicas");
+  if (n == 0) return;
+  if (n < 2) r.error("method.splitting.replicas", "must be 0 (off) or at least 2");
+  else if (v.integer("method.splitting.kill_per_iteration") >= n)
+    r.error("method.splitting.kill_per_iteration", "must be below method.splitting.replicas (" + std::to_string(n) + ")");
+}
+
 // A precision target runs at least `paths` and at most stop.max_paths.
 static void check_stop(const Values& v, Reporter& r) {
   if (!v.optional_real("stop.ci_half_width")) return;
@@ -101,6 +119,8 @@ void add_common_keys(Schema& s, const std::vector<std::string>& protocols) {
   add_market_keys(s);
   s.check(check_shocks);
   s.check(check_stop);
+  add_splitting_keys(s);
+  s.check(check_splitting);
 }
 
 }  // namespace stampede::config

@@ -24,6 +24,9 @@ struct Scenario {
   std::int64_t agents = 0;
   std::optional<double> ci_half_width;  // stop.ci_half_width: a precision target when set
   std::int64_t stop_batch = 100, stop_max_paths = 100000;
+  // method.splitting.*: replicas 0 = plain Monte Carlo.
+  std::int64_t splitting_replicas = 0, splitting_kill = 1, splitting_runs = 20;
+  std::string splitting_event;
   std::shared_ptr<const config::Values> values;  // every key, defaults filled in
   std::string resolved_yaml;                      // values->to_yaml()
   std::string config_sha256;                      // of resolved_yaml

@@ -31,6 +31,10 @@ Scenario scenario_from_values(std::shared_ptr<const config::Values> values, cons
   s.ci_half_width = v.optional_real("stop.ci_half_width");
   s.stop_batch = v.integer("stop.batch");
   s.stop_max_paths = v.integer("stop.max_paths");
+  s.splitting_replicas = v.integer("method.splitting.replicas");
+  s.splitting_kill = v.integer("method.splitting.kill_per_iteration");
+  s.splitting_runs = v.integer("method.splitting.runs");
+  s.splitting_event = v.text("method.splitting.event");
   const Protocol* p = protocols.find(s.protocol);
   if (!p) throw InputError(file + ": protocol: unknown protocol \"" + s.protocol + "\"");
   s.record_every_seconds = v.is_set("output.record_every") ? v.duration_s("output.record_every")

@@ -182,31 +182,4 @@ std::vector<SplittingRun> run_splitting(const Model& model, const RunShape& shap
   return out;
 }
 
-SplittingEstimate combine_runs(const std::vector<SplittingRun>& runs, std::int64_t n_steps) {
-  SplittingEstimate e;
-  e.runs = static_cast<std::int64_t>(runs.size());
-  if (runs.empty()) {
-    e.p = e.std_err = e.low = e.high = e.relative_error = e.brute_force_paths = std::nan("");
-    return e;
-  }
-  double sum = 0.0;
-  for (const auto& r : runs) {
-    sum += r.estimate;
-    e.path_steps += r.path_steps;
-  }
-  const auto R = static_cast<double>(runs.size());
-  e.p = sum / R;
-  double ss = 0.0;
-  for (const auto& r : runs) ss += (r.estimate - e.p) * (r.estimate - e.p);
-  e.std_err = runs.size() > 1 ? std::sqrt(ss / (R - 1.0) / R) : std::nan("");
-  constexpr double z = 1.959963984540054;
-  e.low = std::max(0.0, e.p - z * e.std_err);
-  e.high = e.p + z * e.std_err;
-  e.relative_error = e.p > 0 ? e.std_err / e.p : std::nan("");
-  e.brute_force_paths =
-      e.p > 0 && e.relative_error > 0 ? (1.0 - e.p) / (e.p * e.relative_error * e.relative_error) : std::nan("");
-  (void)n_steps;
-  return e;
-}
-
 }  // namespace stampede

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "engine/driver/model.hpp"
+#include "engine/output/splitting_data.hpp"
 
 namespace stampede {
 
@@ -36,28 +37,8 @@ struct SplittingOptions {
   std::int64_t max_iterations = 1000000;  // a guard against a score that never separates replicas
 };
 
-struct SplittingRun {
-  std::uint64_t run = 0;
-  double estimate = 0.0;
-  std::int64_t iterations = 0;
-  std::int64_t reached = 0;      // replicas at the event when the run stopped
-  std::int64_t path_steps = 0;   // steps simulated, replays included
-  bool extinct = false;          // every replica tied at a level: estimate 0
-};
-
 // Runs the given AMS runs (in parallel over runs and over the replicas of a run).
 std::vector<SplittingRun> run_splitting(const Model& model, const RunShape& shape, const SplittingOptions& options);
-
-// The combined estimate of independent runs: their mean, its standard error (sample sd / sqrt(R)),
-// a normal 95% interval clipped at 0, and what it cost; and the brute-force paths that the same
-// relative error would need, (1 − p)/(p·re²) with re = std_err/p.
-struct SplittingEstimate {
-  double p = 0.0, std_err = 0.0, low = 0.0, high = 0.0;
-  std::int64_t runs = 0, path_steps = 0;
-  double relative_error = 0.0;
-  double brute_force_paths = 0.0;  // for the same relative error (NaN when p = 0)
-};
-SplittingEstimate combine_runs(const std::vector<SplittingRun>& runs, std::int64_t n_steps);
 
 // The first path id of run r: runs use disjoint blocks of `replicas` ids.
 inline std::uint64_t splitting_first_path(std::uint64_t run, std::int64_t replicas) {

@@ -134,7 +134,7 @@ class ProtocolPath final : public PathSimulation {
     }
   }
   double score(std::size_t k) const override {
-    if constexpr (requires { P::scores(); }) return proto_.score(k);
+    if constexpr (requires(const typename P::Params& p) { P::scores(p); }) return proto_.score(k);
     else return PathSimulation::score(k);
   }
 

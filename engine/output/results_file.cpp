@@ -301,6 +301,47 @@ void write_sensitivity(h5::File& f, const SweepData& sweep) {
   }
 }
 
+void write_splitting_file(h5::File& f, const SplittingData& d) {
+  write_root_attrs(f, d.meta, "splitting");
+  write_input(f, d.meta);
+  h5::Group g = f.create_group("splitting");
+  const SplittingEstimate e = combine_runs(d.runs, d.meta.n_steps);
+  g.set_attr("method", "adaptive multilevel splitting (generalised, unbiased)");
+  g.set_attr("event", d.event);
+  g.set_attr("score", d.score_doc);
+  g.set_attr("level", d.level);
+  g.set_attr("replicas", d.replicas);
+  g.set_attr("kill_per_iteration", d.kill);
+  g.set_attr("probability", e.p);
+  g.set_attr("ci_low", e.low);
+  g.set_attr("ci_high", e.high);
+  g.set_attr("std_err", e.std_err);
+  g.set_attr("relative_error", e.relative_error);
+  g.set_attr("path_steps", e.path_steps);
+  g.set_attr("brute_force_paths", e.brute_force_paths);
+  const u64 n = d.runs.size();
+  std::vector<u64> run;
+  std::vector<double> estimate;
+  std::vector<std::int64_t> iterations, reached, steps, extinct;
+  for (const SplittingRun& r : d.runs) {
+    run.push_back(r.run);
+    estimate.push_back(r.estimate);
+    iterations.push_back(r.iterations);
+    reached.push_back(r.reached);
+    steps.push_back(r.path_steps);
+    extinct.push_back(r.extinct ? 1 : 0);
+  }
+  h5::Group runs = g.create_group("runs");
+  runs.write("run", std::span<const u64>(run), {n});
+  runs.write("estimate", std::span<const double>(estimate), {n});
+  runs.write("iterations", std::span<const std::int64_t>(iterations), {n});
+  runs.write("reached", std::span<const std::int64_t>(reached), {n});
+  runs.write("path_steps", std::span<const std::int64_t>(steps), {n});
+  runs.write("extinct", std::span<const std::int64_t>(extinct), {n});
+  write_system(f, d.meta);
+  f.close();
+}
+
 void write_sweep_file(h5::File& f, const SweepData& sweep) {
   write_root_attrs(f, sweep.meta, "sweep");
   write_input(f, sweep.meta);
@@ -421,6 +462,10 @@ void write_atomically(const std::string& path, Overwrite overwrite, const std::f
 void write_results(const std::string& path, const RunData& run, Overwrite overwrite) {
   validate(run);
   write_atomically(path, overwrite, [&](h5::File& f) { write_file(f, run); });
+}
+
+void write_splitting(const std::string& path, const SplittingData& d, Overwrite overwrite) {
+  write_atomically(path, overwrite, [&](h5::File& f) { write_splitting_file(f, d); });
 }
 
 void write_sweep(const std::string& path, const SweepData& sweep, Overwrite overwrite) {
@@ -547,6 +592,33 @@ RunData read_run(const std::string& path, const h5::Group& at, RunMeta meta) {
   return run;
 }
 
+SplittingData read_splitting_file(const std::string& path, const h5::File& f) {
+  SplittingData d;
+  d.meta = read_root_meta(f);
+  {
+    h5::Group input = f.open_group("input");
+    d.meta.config_yaml = input.read_string("config_yaml");
+    d.meta.config_sha256 = input.read_string("config_sha256");
+  }
+  h5::Group g = f.open_group("splitting");
+  d.event = g.attr_string("event");
+  d.score_doc = g.attr_string("score");
+  d.level = g.attr_double("level");
+  d.replicas = g.attr_int("replicas");
+  d.kill = g.attr_int("kill_per_iteration");
+  h5::Group runs = g.open_group("runs");
+  const auto run = runs.read_uints("run");
+  const auto estimate = runs.read_doubles("estimate");
+  const auto iterations = runs.read_ints("iterations"), reached = runs.read_ints("reached");
+  const auto steps = runs.read_ints("path_steps"), extinct = runs.read_ints("extinct");
+  const std::size_t n = run.size();
+  if (estimate.size() != n || iterations.size() != n || reached.size() != n || steps.size() != n || extinct.size() != n)
+    throw InputError(path + ": malformed results file: /splitting/runs datasets differ in length");
+  for (std::size_t i = 0; i < n; ++i)
+    d.runs.push_back(SplittingRun{run[i], estimate[i], iterations[i], reached[i], steps[i], extinct[i] != 0});
+  return d;
+}
+
 SweepData read_sweep_file(const std::string& path, const h5::File& f) {
   SweepData sweep;
   sweep.meta = read_root_meta(f);
@@ -638,8 +710,27 @@ h5::File open_results(const std::string& path) {
 }
 
 bool sweep_kind(const h5::File& f) { return f.has_attr("kind") && f.attr_string("kind") == "sweep"; }
+std::string kind_of(const h5::File& f) { return f.has_attr("kind") ? f.attr_string("kind") : "run"; }
 
 }  // namespace
+
+std::string results_kind(const std::string& path) {
+  try {
+    return kind_of(open_results(path));
+  } catch (const h5::Error& e) {
+    throw InputError(path + ": malformed results file: " + e.what());
+  }
+}
+
+SplittingData read_splitting(const std::string& path) {
+  try {
+    const h5::File f = open_results(path);
+    if (kind_of(f) != "splitting") throw InputError(path + ": is not a splitting result (kind " + kind_of(f) + ")");
+    return read_splitting_file(path, f);
+  } catch (const h5::Error& e) {
+    throw InputError(path + ": malformed results file: " + e.what());
+  }
+}
 
 bool is_sweep_file(const std::string& path) {
   try {
@@ -654,6 +745,8 @@ RunData read_results(const std::string& path) {
     const h5::File f = open_results(path);
     if (sweep_kind(f))
       throw InputError(path + ": is a sweep (one run per point, under /sweep/points); read it as a sweep");
+    if (kind_of(f) == "splitting")
+      throw InputError(path + ": is a rare-event splitting result (/splitting), not a run of paths");
     return read_run(path, f, read_root_meta(f));
   } catch (const h5::Error& e) {
     throw InputError(path + ": malformed results file: " + e.what());

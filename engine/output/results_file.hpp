@@ -5,6 +5,7 @@
 
 #include "engine/core/errors.hpp"
 #include "engine/output/run_data.hpp"
+#include "engine/output/splitting_data.hpp"
 #include "engine/output/sweep_data.hpp"
 
 namespace stampede {
@@ -43,5 +44,11 @@ void write_sweep(const std::string& path, const SweepData& sweep, Overwrite over
 SweepData read_sweep(const std::string& path);
 // Whether a results file holds a sweep (after the same checks as read_results).
 bool is_sweep_file(const std::string& path);
+// The root attribute kind: "run" (also for 1.0 files), "sweep" or "splitting".
+std::string results_kind(const std::string& path);
+
+// A rare-event splitting result (kind = "splitting", docs/results-format.md "Splitting").
+void write_splitting(const std::string& path, const SplittingData& d, Overwrite overwrite = Overwrite::refuse);
+SplittingData read_splitting(const std::string& path);
 
 }  // namespace stampede

@@ -68,3 +68,7 @@ TEST_CASE("KAI: the fused pass's SIMD form and its scalar twin agree bit for bit
       },
       300, 10);
 }
+
+TEST_CASE("KAI: a path continued on its own random branch reproduces itself; a new branch diverges after it") {
+  protocol_test::branch_identity<kai::Kai>(kai_test::scenario("kai-smoke.yaml", {"agents.count=300", "horizon=3d"}), 30);
+}

@@ -70,3 +70,7 @@ TEST_CASE("KSN: the fused pass's SIMD form and its scalar twin agree bit for bit
       },
       300, 10);
 }
+
+TEST_CASE("KSN: a path continued on its own random branch reproduces itself; a new branch diverges after it") {
+  protocol_test::branch_identity<ksn::Ksn>(ksn_test::scenario("ksn-smoke.yaml", {"agents.count=300", "horizon=3d"}), 30);
+}

@@ -26,6 +26,35 @@ inline std::int64_t events_seen(const DriverResult& r) {
   return n;
 }
 
+// Rare-event splitting's copies (engine/driver/splitting.hpp): a path continued on its own
+// branch after step `tau` reproduces itself bit for bit (finals, events, the score at every
+// step); on a new branch it has the same history up to `tau` and its own afterwards.
+template <class P>
+void branch_identity(const Scenario& sc, std::int64_t tau) {
+  framework::ProtocolModel<P> model(sc, ModelOptions{});
+  REQUIRE_FALSE(model.splitting_scores().empty());
+  const RunShape shape = run_shape(sc);
+  REQUIRE(tau + 1 < shape.n_steps);
+  auto run = [&](std::int64_t switch_at, std::uint64_t branch, std::vector<double>& scores) {
+    auto path = model.make_path(3);
+    PathRecorder rec(model.schema(), shape.n_records());
+    for (std::int64_t t = 0; t < shape.n_steps; ++t) {
+      if (t == switch_at) path->set_branch(branch);
+      path->step(t, rec);
+      scores.push_back(path->score(0));
+    }
+    path->finish(rec);
+    return rec.take(3);
+  };
+  std::vector<double> sa, sb, sc2;
+  const PathResult a = run(-1, 0, sa), b = run(tau + 1, 0, sb), c = run(tau + 1, 9, sc2);
+  CHECK(same_row(a.finals, b.finals));
+  CHECK(a.first_step == b.first_step);
+  CHECK(same_row(sa, sb));
+  for (std::int64_t t = 0; t <= tau; ++t) CHECK(sa[static_cast<std::size_t>(t)] == sc2[static_cast<std::size_t>(t)]);
+  CHECK_FALSE(same_row(a.finals, c.finals));
+}
+
 // `agents.count` and a horizon, plus every listed action's bias raised to N(mean, 1) so that
 // many agents act each step: fills, full evaluations, exits and re-entries within a few steps.
 inline std::vector<std::string> busy_sets(const std::string& agents, const std::string& horizon,

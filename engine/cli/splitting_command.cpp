@@ -1,0 +1,87 @@
+// `stampede run` with method.splitting.replicas > 0: rare-event estimation by adaptive
+// multilevel splitting (docs/rare-events.md) instead of plain Monte Carlo over `paths`.
+#include <chrono>
+#include <iostream>
+
+#include "engine/cli/commands.hpp"
+#include "engine/cli/system_info.hpp"
+#include "engine/core/errors.hpp"
+#include "engine/driver/scenario_loader.hpp"
+#include "engine/driver/shard.hpp"
+#include "engine/driver/splitting.hpp"
+#include "engine/output/results_file.hpp"
+
+namespace stampede {
+
+int command_splitting(const RunArgs& args, const Scenario& scenario, const Model& model, const Shard& shard,
+                      const std::string& out, int threads) {
+  const auto scores = model.splitting_scores();
+  const auto& events = model.schema().events;
+  if (scores.empty())
+    throw InputError(scenario.file + ": method.splitting: protocol " + scenario.protocol +
+                     " declares no splitting score (its events cannot be estimated by splitting yet)");
+  std::size_t k = 0;
+  if (!scenario.splitting_event.empty()) {
+    k = scores.size();
+    std::string known;
+    for (std::size_t i = 0; i < scores.size(); ++i) {
+      known += (i ? ", " : "") + events[scores[i].event];
+      if (events[scores[i].event] == scenario.splitting_event) k = i;
+    }
+    if (k == scores.size())
+      throw InputError(scenario.file + ": method.splitting.event: '" + scenario.splitting_event + "' has no splitting " +
+                       "score in " + scenario.protocol + " (events with a score: " + known + ")");
+  }
+  const auto runs = static_cast<std::uint64_t>(scenario.splitting_runs);
+  SplittingOptions o;
+  o.score = k;
+  o.replicas = scenario.splitting_replicas;
+  o.kill = scenario.splitting_kill;
+  o.first_run = shard.first_path(static_cast<std::int64_t>(runs));
+  o.end_run = shard.end_path(static_cast<std::int64_t>(runs));
+  o.threads = threads;
+  if (o.first_run == o.end_run)
+    throw InputError("--shard " + args.shard + ": shard holds no splitting runs (" + std::to_string(runs) +
+                     " runs); use at most " + std::to_string(runs) + " shards");
+  const RunShape shape = run_shape(scenario);
+  const auto start = std::chrono::steady_clock::now();
+  SplittingData d;
+  d.runs = run_splitting(model, shape, o);
+  d.event = events[scores[k].event];
+  d.score_doc = scores[k].doc;
+  d.level = scores[k].level;
+  d.replicas = o.replicas;
+  d.kill = o.kill;
+  RunMeta& m = d.meta;
+  m.scenario = scenario.name;
+  m.protocol = scenario.protocol;
+  m.shard = shard.str();
+  m.engine_version = engine_version();
+  m.git_commit = git_commit();
+  m.created_utc = utc_now_iso8601();
+  m.config_yaml = scenario.resolved_yaml;
+  m.config_sha256 = scenario.config_sha256;
+  m.seed = scenario.seed;
+  m.n_paths = static_cast<std::int64_t>(runs);
+  m.n_steps = scenario.n_steps;
+  m.dt_seconds = scenario.step_seconds;
+  m.horizon_seconds = scenario.horizon_seconds;
+  m.record_every_steps = shape.record_every_steps;
+  m.threads = threads;
+  m.system = system_info();
+  m.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::int64_t steps = 0;
+  for (const auto& r : d.runs) steps += r.path_steps;
+  m.agent_steps_per_second =
+      m.wall_seconds > 0 ? static_cast<double>(steps) * static_cast<double>(model.agents_per_path()) / m.wall_seconds : 0;
+  try {
+    write_splitting(out, d, args.force ? Overwrite::replace : Overwrite::refuse);
+  } catch (const ResultsFileExists& e) {
+    throw InputError(std::string(e.what()) + "; pass --force to overwrite it");
+  }
+  std::cout << (args.json ? splitting_json(d) : splitting_table(d));
+  if (!args.quiet) std::cerr << "wrote " << out << " (" << m.wall_seconds << " s)\n";
+  return kExitOk;
+}
+
+}  // namespace stampede

@@ -1,0 +1,50 @@
+#pragma once
+// What a rare-event splitting run produced (docs/rare-events.md, docs/results-format.md
+// "Splitting"): the independent AMS runs' estimates and costs, and their combination.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/output/run_data.hpp"
+
+namespace stampede {
+
+struct SplittingRun {
+  std::uint64_t run = 0;
+  double estimate = 0.0;
+  std::int64_t iterations = 0;
+  std::int64_t reached = 0;      // replicas at the event when the run stopped
+  std::int64_t path_steps = 0;   // steps simulated, replays included
+  bool extinct = false;          // every replica tied at a level: estimate 0
+};
+
+// The combined estimate of independent runs: their mean, its standard error (sample sd / sqrt(R)),
+// a normal 95% interval clipped at 0, and what it cost; and the brute-force paths that the same
+// relative error would need, (1 − p)/(p·re²) with re = std_err/p.
+struct SplittingEstimate {
+  double p = 0.0, std_err = 0.0, low = 0.0, high = 0.0;
+  std::int64_t runs = 0, path_steps = 0;
+  double relative_error = 0.0;
+  double brute_force_paths = 0.0;  // for the same relative error (NaN when p = 0)
+};
+SplittingEstimate combine_runs(const std::vector<SplittingRun>& runs, std::int64_t n_steps);
+
+struct SplittingData {
+  RunMeta meta;               // n_paths: the runs configured (method.splitting.runs)
+  std::string event;          // the event estimated
+  std::string score_doc;      // what its score measures
+  double level = 1.0;         // the score's level (the event)
+  std::int64_t replicas = 0;  // N
+  std::int64_t kill = 1;      // k
+  std::vector<SplittingRun> runs;  // sorted by run id
+};
+
+// `report`: the estimate with its interval, relative error, runs, path-steps and the brute-force
+// comparison; and the same as JSON.
+std::string splitting_table(const SplittingData& d);
+std::string splitting_json(const SplittingData& d);
+
+// Merges the shards (blocks of runs) of one splitting run: same config and seed, no run twice.
+SplittingData merge_splitting(std::vector<SplittingData> parts, const std::vector<std::string>& sources);
+
+}  // namespace stampede

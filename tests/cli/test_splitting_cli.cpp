@@ -1,0 +1,85 @@
+// Rare-event splitting through the command line: it agrees with brute force where brute force
+// can check it, its shards merge to the whole, and report says what it cost.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+
+#include "cli_helpers.hpp"
+#include "engine/output/results_file.hpp"
+
+using namespace stampede;
+using namespace stampede::testing;
+
+namespace {
+// KSN with a −10% crash on day 3 of 6, 2,000 agents: P(bank_run) ≈ 0.13, checkable by brute force.
+const std::vector<std::string> kSets = {"--set", "agents.count=2000", "--set", "horizon=6d", "--set",
+                                        "market.shocks[0].at=3d", "--set", "market.shocks[0].size=-0.1"};
+std::vector<std::string> args(std::vector<std::string> head, const std::vector<std::string>& tail = {}) {
+  head.insert(head.end(), kSets.begin(), kSets.end());
+  head.insert(head.end(), tail.begin(), tail.end());
+  return head;
+}
+}  // namespace
+
+TEST_CASE("splitting agrees with brute force on a KSN bank run; shards merge; report shows the cost") {
+  TempDir dir("splitting");
+  const std::string cfg = source_path("configs/ksn-crash.yaml");
+  const auto ams = dir.path("ams.h5");
+  const auto r = run_cli(args({"run", cfg, "-o", ams, "--quiet", "--splitting", "20"}, {"--set", "method.splitting.runs=30"}));
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("P(bank_run) = ") != std::string::npos);
+  CHECK(r.out.find("path-steps") != std::string::npos);
+  const SplittingData d = read_splitting(ams);
+  REQUIRE(d.runs.size() == 30);
+  const SplittingEstimate e = combine_runs(d.runs, d.meta.n_steps);
+#ifndef __SANITIZE_ADDRESS__  // 1,000 brute-force paths: too slow under the sanitizers, the rest is not
+  const auto bf = dir.path("bf.h5");
+  REQUIRE(run_cli(args({"run", cfg, "-o", bf, "--quiet", "--paths", "1000"})).status == 0);
+  const auto js = nlohmann::json::parse(run_cli({"report", bf, "--json"}).out);
+  const double lo = js["events"]["bank_run"]["ci_low"], hi = js["events"]["bank_run"]["ci_high"];
+  CAPTURE(e.p);
+  CAPTURE(lo);
+  CAPTURE(hi);
+  // The two 95% intervals overlap, and AMS's estimate is within brute force's interval widened
+  // by its own.
+  CHECK(e.low <= hi);
+  CHECK(e.high >= lo);
+#endif
+  CHECK(e.p > 0.0);
+  // Shards split the runs; merged, they are the whole.
+  const auto s1 = dir.path("s1.h5"), s2 = dir.path("s2.h5"), m = dir.path("m.h5");
+  const std::vector<std::string> split = {"--splitting", "20", "--set", "method.splitting.runs=4"};
+  const auto whole = dir.path("whole.h5");
+  auto a = args({"run", cfg, "-o", whole, "--quiet"}, split);
+  REQUIRE(run_cli(a).status == 0);
+  a = args({"run", cfg, "-o", s1, "--quiet", "--shard", "1/2", "--threads", "1"}, split);
+  REQUIRE(run_cli(a).status == 0);
+  a = args({"run", cfg, "-o", s2, "--quiet", "--shard", "2/2"}, split);
+  REQUIRE(run_cli(a).status == 0);
+  REQUIRE(run_cli({"merge", s2, s1, "-o", m}).status == 0);
+  const SplittingData w = read_splitting(whole), mm = read_splitting(m);
+  REQUIRE(w.runs.size() == mm.runs.size());
+  for (std::size_t i = 0; i < w.runs.size(); ++i) {
+    CHECK(w.runs[i].run == mm.runs[i].run);
+    CHECK(w.runs[i].estimate == mm.runs[i].estimate);
+    CHECK(w.runs[i].path_steps == mm.runs[i].path_steps);
+  }
+  CHECK(mm.meta.shard == "all");
+  if (std::filesystem::exists("/usr/bin/python3")) {
+    const auto pics = dir.path("pics");
+    REQUIRE(run_cli({"plot", ams, "-o", pics}).status == 0);
+    CHECK(std::filesystem::file_size(pics + "/splitting-runs.png") > 5000);
+  }
+  // A protocol without a splitting score, and an unknown event, are refused.
+  const auto bad = run_cli({"run", source_path("configs/k9-smoke.yaml"), "-o", dir.path("k.h5"), "--splitting", "10"});
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("declares no splitting score") != std::string::npos);
+  const auto bad2 = run_cli(args({"run", cfg, "-o", dir.path("k2.h5"), "--splitting", "10"},
+                                 {"--set", "method.splitting.event=rfv_deficit"}));
+  CHECK(bad2.status == 2);
+  CHECK(bad2.err.find("events with a score: bank_run") != std::string::npos);
+}
