@@ -115,9 +115,10 @@ const std::map<std::string, Context>& contexts() {
 
 // Engine keys (the run's shape and output) are not model parameters.
 bool is_model_parameter(const std::string& path) {
-  // stop.*: how many paths run (a precision target), not what a path does.
+  // stop.*: how many paths run (a precision target), not what a path does; method.*: how the
+  // probability is estimated (splitting), covered by tests/driver/test_splitting.cpp.
   static const char* engine[] = {"scenario", "protocol", "seed", "paths", "horizon", "step", "output.", "agents.count",
-                                 "market.shocks", "stop."};
+                                 "market.shocks", "stop.", "method."};
   for (const char* e : engine)
     if (path.rfind(e, 0) == 0) return false;
   return true;
