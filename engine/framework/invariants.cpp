@@ -23,8 +23,11 @@ void Invariants::fail(std::string_view what) const {
 }
 
 void Invariants::equal(std::string_view what, double a, double b, double rel) const {
-  if (!(std::abs(a - b) <= rel * std::max({1.0, std::abs(a), std::abs(b)})))
-    fail(std::string(what) + " (" + num(a) + " vs " + num(b) + ")");
+  within(what, a, b, rel * std::max({1.0, std::abs(a), std::abs(b)}));
+}
+
+void Invariants::within(std::string_view what, double a, double b, double tolerance) const {
+  if (!(std::abs(a - b) <= tolerance)) fail(std::string(what) + " (" + num(a) + " vs " + num(b) + ")");
 }
 
 void Invariants::at_least(std::string_view what, double v, double lo, double tol) const {

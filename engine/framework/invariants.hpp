@@ -13,6 +13,8 @@ class Invariants {
 
   // |a − b| ≤ rel·max(1, |a|, |b|)
   void equal(std::string_view what, double a, double b, double rel) const;
+  // |a − b| <= tolerance (an absolute tolerance, e.g. a relative one times a known scale).
+  void within(std::string_view what, double a, double b, double tolerance) const;
   // v ≥ lo − tol
   void at_least(std::string_view what, double v, double lo, double tol = 0.0) const;
   // v ≤ hi + tol

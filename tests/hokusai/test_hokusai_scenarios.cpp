@@ -110,3 +110,21 @@ TEST_CASE("Hokusai: the quality shock raises P(redemption_run) over the calm bas
   CHECK(count(calm, hokusai::e_redemption_run) <= 1);
   CHECK(count(shock, hokusai::e_redemption_run) >= 6);
 }
+
+TEST_CASE("Hokusai: no sell before sell_open_at, the outside's included (H11)") {
+  // A whale dumps half the outside float on day 1. In a 2-day buy-only period it cannot: the
+  // run is bit for bit the run without the whale. Once selling is open, it does.
+  const std::vector<std::string> base = {"agents.count=400", "horizon=3d", "hokusai.curve.buy_only_period=2d"};
+  auto whale = base;
+  whale.push_back("market.shocks=[{at: 1d, kind: whale_exit, size: 0.5, duration: 1h}]");
+  const DriverResult quiet = run("hokusai-smoke.yaml", base, true, 2);
+  const DriverResult blocked = run("hokusai-smoke.yaml", whale, true, 2);
+  protocol_test::require_identical(quiet, blocked);
+  auto open = whale;
+  open[2] = "hokusai.curve.buy_only_period=1d";
+  auto open_quiet = base;
+  open_quiet.back() = "hokusai.curve.buy_only_period=1d";
+  const DriverResult sold = run("hokusai-smoke.yaml", open, true, 2);
+  const DriverResult not_sold = run("hokusai-smoke.yaml", open_quiet, true, 2);
+  CHECK_FALSE(protocol_test::same_row(sold.paths[0].finals, not_sold.paths[0].finals));
+}
