@@ -122,6 +122,9 @@ int cli_main(int argc, char** argv, const ProtocolRegistry& protocols) {
   merge_cmd->add_option("inputs", merge_inputs, "Shard result files")->required()->expected(1, -1);
   merge_cmd->add_option("-o,--output", merge_output, "Merged result file")->required();
   merge_cmd->add_flag("--force", merge_force, "Overwrite an existing merged file");
+  bool merge_complete = false;
+  merge_cmd->add_flag("--require-complete", merge_complete,
+                      "Refuse shards that do not cover every path of the run (nothing is written)");
 
   std::string plot_file, plot_dir, plot_format = "png";
   auto* plot_cmd = app.add_subcommand("plot", "Draw the pictures of a result file (matplotlib): fan charts, P(event by "
@@ -162,7 +165,7 @@ int cli_main(int argc, char** argv, const ProtocolRegistry& protocols) {
     if (*plot_cmd) return command_plot(plot_file, plot_dir, plot_format, argv[0]);
     if (*validate_cmd) return command_validate(validate, protocols);
     if (*report_cmd) return command_report(report_file, report_json);
-    if (*merge_cmd) return command_merge(merge_inputs, merge_output, merge_force);
+    if (*merge_cmd) return command_merge(merge_inputs, merge_output, merge_force, merge_complete);
     if (*list_cmd) return command_list(list_protocol, protocols);
   } catch (const InputError& e) {
     std::cerr << "stampede: error: " << e.what() << "\n";

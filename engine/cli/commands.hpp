@@ -50,7 +50,10 @@ struct RunArgs : ScenarioArgs, SweepArgs {
 int command_run(const RunArgs& args, const ProtocolRegistry& protocols);
 int command_validate(const ScenarioArgs& args, const ProtocolRegistry& protocols);
 int command_report(const std::string& file, bool json);
-int command_merge(const std::vector<std::string>& inputs, const std::string& output, bool force);
+// `require_complete`: refuse (exit 2, nothing written) a set of shards that does not cover every
+// path (or splitting run) of the run.
+int command_merge(const std::vector<std::string>& inputs, const std::string& output, bool force,
+                  bool require_complete = false);
 int command_list(const std::string& protocol, const ProtocolRegistry& protocols);
 // `stampede plot`: runs scripts/plot.py (installed beside the binary's share/) with Debian's python3.
 int command_plot(const std::string& file, const std::string& dir, const std::string& format, const char* argv0);

@@ -68,58 +68,67 @@ int command_report(const std::string& file, bool json) {
   return kExitOk;
 }
 
-int command_merge(const std::vector<std::string>& inputs, const std::string& output, bool force) {
-  check_output_file(output, force);
-  std::size_t splittings = 0;
-  for (const auto& f : inputs) splittings += results_kind(f) == "splitting";
-  if (splittings > 0) {
-    if (splittings < inputs.size())
-      throw InputError("merge: some inputs are splitting results and some are not");
-    std::vector<SplittingData> parts;
-    for (const auto& f : inputs) parts.push_back(read_splitting(f));
-    SplittingData merged = merge_splitting(std::move(parts), inputs);
-    try {
-      write_splitting(output, merged, force ? Overwrite::replace : Overwrite::refuse);
-    } catch (const ResultsFileExists& e) {
-      throw InputError(std::string(e.what()) + "; pass --force to overwrite it");
-    }
-    std::cout << "merged " << inputs.size() << " splitting files (" << merged.runs.size() << " runs) into " << output
-              << "\n";
-    return kExitOk;
-  }
-  std::size_t sweeps = 0;
-  for (const auto& f : inputs) sweeps += is_sweep_file(f);
-  if (sweeps > 0 && sweeps < inputs.size())
-    throw InputError("merge: some inputs are sweeps and some single runs; merge the shards of one run or one sweep");
-  if (sweeps > 0) {
-    std::vector<SweepData> parts;
-    for (const auto& f : inputs) parts.push_back(read_sweep(f));
-    SweepData merged = merge_sweeps(std::move(parts), inputs);
-    std::error_code ec;
-    if (std::filesystem::exists(std::filesystem::symlink_status(output + ".partial", ec)))
-      std::filesystem::remove(output + ".partial", ec);
-    try {
-      write_sweep(output, merged, force ? Overwrite::replace : Overwrite::refuse);
-    } catch (const ResultsFileExists& e) {
-      throw InputError(std::string(e.what()) + "; pass --force to overwrite it");
-    }
-    std::cout << "merged " << inputs.size() << " sweep files (" << merged.points.size() << " points, "
-              << merged.points.front().run.paths.size() << " paths each) into " << output << "\n";
-    return kExitOk;
-  }
-  std::vector<RunData> parts;
-  for (const auto& f : inputs) parts.push_back(read_results(f));
-  RunData merged = merge_runs(std::move(parts), inputs);
+namespace {
+
+// Writes a merged file (a run's, a sweep's or a splitting's) unless --require-complete finds
+// paths or runs missing; nothing is written then.
+template <class Data, class Write>
+void write_merged(const std::string& output, bool force, bool require_complete, const Data& merged,
+                  std::int64_t held, std::int64_t total, const char* what, Write write) {
+  if (require_complete && merged.meta.shard != "all")
+    throw InputError("merge --require-complete: the inputs hold " + std::to_string(held) + " of " +
+                     std::to_string(total) + " " + what + " (shards " + merged.meta.shard +
+                     "); nothing was written");
   std::error_code ec;
   if (std::filesystem::exists(std::filesystem::symlink_status(output + ".partial", ec)))
     std::filesystem::remove(output + ".partial", ec);  // left by a crash
   try {
-    write_results(output, merged, force ? Overwrite::replace : Overwrite::refuse);
+    write(output, merged, force ? Overwrite::replace : Overwrite::refuse);
   } catch (const ResultsFileExists& e) {
     throw InputError(std::string(e.what()) + "; pass --force to overwrite it");
   }
-  std::cout << "merged " << inputs.size() << " files (" << merged.paths.size() << " paths) into " << output
-            << "\n";
+}
+
+}  // namespace
+
+int command_merge(const std::vector<std::string>& inputs, const std::string& output, bool force,
+                  bool require_complete) {
+  check_output_file(output, force);
+  std::size_t splittings = 0, sweeps = 0;
+  for (const auto& f : inputs) {
+    const std::string kind = results_kind(f);
+    splittings += kind == "splitting";
+    sweeps += kind == "sweep";
+  }
+  if ((splittings > 0 && splittings < inputs.size()) || (sweeps > 0 && sweeps < inputs.size()))
+    throw InputError("merge: the inputs are of different kinds (runs, sweeps, splitting results); merge the shards "
+                     "of one run, one sweep or one splitting run");
+  if (splittings > 0) {
+    std::vector<SplittingData> parts;
+    for (const auto& f : inputs) parts.push_back(read_splitting(f));
+    const SplittingData merged = merge_splitting(std::move(parts), inputs);
+    write_merged(output, force, require_complete, merged, static_cast<std::int64_t>(merged.runs.size()),
+                 merged.meta.n_paths, "splitting runs", write_splitting);
+    std::cout << "merged " << inputs.size() << " splitting files (" << merged.runs.size() << " runs) into " << output
+              << "\n";
+    return kExitOk;
+  }
+  if (sweeps > 0) {
+    std::vector<SweepData> parts;
+    for (const auto& f : inputs) parts.push_back(read_sweep(f));
+    const SweepData merged = merge_sweeps(std::move(parts), inputs);
+    const auto held = static_cast<std::int64_t>(merged.points.front().run.paths.size());
+    write_merged(output, force, require_complete, merged, held, merged.meta.n_paths, "paths", write_sweep);
+    std::cout << "merged " << inputs.size() << " sweep files (" << merged.points.size() << " points, " << held
+              << " paths each) into " << output << "\n";
+    return kExitOk;
+  }
+  std::vector<RunData> parts;
+  for (const auto& f : inputs) parts.push_back(read_results(f));
+  const RunData merged = merge_runs(std::move(parts), inputs);
+  write_merged(output, force, require_complete, merged, static_cast<std::int64_t>(merged.paths.size()),
+               merged.meta.n_paths, "paths", write_results);
+  std::cout << "merged " << inputs.size() << " files (" << merged.paths.size() << " paths) into " << output << "\n";
   return kExitOk;
 }
 

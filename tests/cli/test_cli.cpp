@@ -70,6 +70,13 @@ TEST_CASE("shards 1/2 + 2/2 merged equal the unsharded run") {
   INFO(m.err);
   REQUIRE(m.status == 0);
   require_same_results(read_results(whole), read_results(merged));
+  // An incomplete set: merged as asked, or refused with --require-complete (nothing written).
+  const auto partial = dir.path("partial.h5");
+  const auto incomplete = run_cli({"merge", s1, "-o", partial, "--require-complete"});
+  CHECK(incomplete.status == 2);
+  CHECK(incomplete.err.find("--require-complete: the inputs hold 2 of 5 paths") != std::string::npos);
+  CHECK_FALSE(fs::exists(partial));
+  CHECK(run_cli({"merge", s1, s2, "-o", partial, "--require-complete"}).status == 0);
   // Overlapping shards and different configs are refused.
   const auto overlap = run_cli({"merge", s1, s1, "-o", dir.path("bad.h5")});
   CHECK(overlap.status == 2);

@@ -107,7 +107,7 @@ TEST_CASE("a sweep in shards merges to the unsharded sweep, point by point; repo
   REQUIRE(run_cli({"run", kSmoke, "-o", single, "--paths", "4", "--quiet"}).status == 0);
   const auto bad = run_cli({"merge", s1, single, "-o", dir.path("bad.h5")});
   CHECK(bad.status == 2);
-  CHECK(bad.err.find("some inputs are sweeps") != std::string::npos);
+  CHECK(bad.err.find("the inputs are of different kinds") != std::string::npos);
 }
 
 TEST_CASE("a precision target stops at the same path count with 1 and 2 threads, and says why") {
