@@ -305,7 +305,7 @@ void write_splitting_file(h5::File& f, const SplittingData& d) {
   write_root_attrs(f, d.meta, "splitting");
   write_input(f, d.meta);
   h5::Group g = f.create_group("splitting");
-  const SplittingEstimate e = combine_runs(d.runs, d.meta.n_steps);
+  const SplittingEstimate e = combine_runs(d.runs);
   g.set_attr("method", "adaptive multilevel splitting (generalised, unbiased)");
   g.set_attr("event", d.event);
   g.set_attr("score", d.score_doc);
@@ -475,6 +475,13 @@ void write_sweep(const std::string& path, const SweepData& sweep, Overwrite over
 
 namespace {
 
+// /input under `at` (the inverse of write_input).
+void read_input(const h5::Group& at, RunMeta& m) {
+  h5::Group input = at.open_group("input");
+  m.config_yaml = input.read_string("config_yaml");
+  m.config_sha256 = input.read_string("config_sha256");
+}
+
 RunMeta read_root_meta(const h5::File& f) {
   RunMeta m;
   m.engine_version = f.attr_string("engine_version");
@@ -510,12 +517,7 @@ RunMeta read_root_meta(const h5::File& f) {
 RunData read_run(const std::string& path, const h5::Group& at, RunMeta meta) {
   RunData run;
   run.meta = std::move(meta);
-  RunMeta& m = run.meta;
-  {
-    h5::Group input = at.open_group("input");
-    m.config_yaml = input.read_string("config_yaml");
-    m.config_sha256 = input.read_string("config_sha256");
-  }
+  read_input(at, run.meta);
   run.time = at.read_doubles("time");
   const std::size_t n_records = run.time.size();
   const std::string where = at.path() == "/" ? "" : at.path();
@@ -595,11 +597,7 @@ RunData read_run(const std::string& path, const h5::Group& at, RunMeta meta) {
 SplittingData read_splitting_file(const std::string& path, const h5::File& f) {
   SplittingData d;
   d.meta = read_root_meta(f);
-  {
-    h5::Group input = f.open_group("input");
-    d.meta.config_yaml = input.read_string("config_yaml");
-    d.meta.config_sha256 = input.read_string("config_sha256");
-  }
+  read_input(f, d.meta);
   h5::Group g = f.open_group("splitting");
   d.event = g.attr_string("event");
   d.score_doc = g.attr_string("score");
@@ -622,11 +620,7 @@ SplittingData read_splitting_file(const std::string& path, const h5::File& f) {
 SweepData read_sweep_file(const std::string& path, const h5::File& f) {
   SweepData sweep;
   sweep.meta = read_root_meta(f);
-  {
-    h5::Group input = f.open_group("input");
-    sweep.meta.config_yaml = input.read_string("config_yaml");
-    sweep.meta.config_sha256 = input.read_string("config_sha256");
-  }
+  read_input(f, sweep.meta);
   h5::Group g = f.open_group("sweep");
   const std::int64_t n_points = g.attr_int("n_points"), n_keys = g.attr_int("n_keys");
   for (std::int64_t k = 0; k < n_keys; ++k) sweep.keys.push_back(g.attr_string(fmt::format("key_{}", k)));

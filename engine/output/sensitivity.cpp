@@ -5,39 +5,12 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/output/number_text.hpp"
 #include "engine/output/summary.hpp"
 #include "engine/output/sweep_data.hpp"
 #include "engine/stats/sample_stats.hpp"
 
 namespace stampede {
-namespace {
-
-// The counts of (low, high) for event e over the paths both points hold.
-PairedCounts pair_counts(const RunData& low, const RunData& high, std::size_t e) {
-  PairedCounts c;
-  const auto ids_l = low.paths.ids(), ids_h = high.paths.ids();
-  const auto col_l = low.paths.event_column(e), col_h = high.paths.event_column(e);
-  std::size_t i = 0, j = 0;
-  while (i < ids_l.size() && j < ids_h.size()) {
-    if (ids_l[i] < ids_h[j]) ++i;
-    else if (ids_h[j] < ids_l[i]) ++j;
-    else {
-      const bool a = col_l[i] >= 0, b = col_h[j] >= 0;
-      if (a && b) ++c.both;
-      else if (a) ++c.only_a;
-      else if (b) ++c.only_b;
-      else ++c.neither;
-      ++i;
-      ++j;
-    }
-  }
-  return c;
-}
-
-std::string num4(double v) { return std::isnan(v) ? "-" : fmt::format("{:.4g}", v); }
-std::string signed4(double v) { return std::isnan(v) ? "-" : fmt::format("{:+.4g}", v); }
-
-}  // namespace
 
 std::vector<EventRanking> rank_events(const SweepData& sweep) {
   std::vector<EventRanking> out;
@@ -51,7 +24,7 @@ std::vector<EventRanking> rank_events(const SweepData& sweep) {
       const RunData& hi = sweep.points.at(s.params[k].high_point).run;
       SensitivityRow row;
       row.param = k;
-      row.counts = pair_counts(lo, hi, e);
+      row.counts = paired_counts(lo, hi, e);
       const auto n = static_cast<double>(row.counts.n());
       row.p_low = n > 0 ? static_cast<double>(row.counts.both + row.counts.only_a) / n : std::nan("");
       row.p_high = n > 0 ? static_cast<double>(row.counts.both + row.counts.only_b) / n : std::nan("");

@@ -8,10 +8,11 @@
 #include <cmath>
 
 #include "engine/core/errors.hpp"
+#include "engine/output/number_text.hpp"
 
 namespace stampede {
 
-SplittingEstimate combine_runs(const std::vector<SplittingRun>& runs, std::int64_t n_steps) {
+SplittingEstimate combine_runs(const std::vector<SplittingRun>& runs) {
   SplittingEstimate e;
   e.runs = static_cast<std::int64_t>(runs.size());
   if (runs.empty()) {
@@ -34,17 +35,12 @@ SplittingEstimate combine_runs(const std::vector<SplittingRun>& runs, std::int64
   e.relative_error = e.p > 0 ? e.std_err / e.p : std::nan("");
   e.brute_force_paths =
       e.p > 0 && e.relative_error > 0 ? (1.0 - e.p) / (e.p * e.relative_error * e.relative_error) : std::nan("");
-  (void)n_steps;
   return e;
 }
 
-namespace {
-std::string num4(double v) { return std::isnan(v) ? "-" : fmt::format("{:.4g}", v); }
-}  // namespace
-
 std::string splitting_table(const SplittingData& d) {
   const RunMeta& m = d.meta;
-  const SplittingEstimate e = combine_runs(d.runs, m.n_steps);
+  const SplittingEstimate e = combine_runs(d.runs);
   std::string out = fmt::format("{} ({}), seed {}: rare-event splitting (adaptive multilevel splitting) of '{}'\n",
                                 m.scenario, m.protocol, m.seed, d.event);
   out += fmt::format("score: {} (event at {})\n", d.score_doc, num4(d.level));
@@ -73,7 +69,7 @@ std::string splitting_table(const SplittingData& d) {
 std::string splitting_json(const SplittingData& d) {
   using Json = nlohmann::ordered_json;
   const RunMeta& m = d.meta;
-  const SplittingEstimate e = combine_runs(d.runs, m.n_steps);
+  const SplittingEstimate e = combine_runs(d.runs);
   Json runs = Json::array();
   for (const auto& r : d.runs)
     runs.push_back(Json{{"run", r.run},

@@ -27,7 +27,7 @@ struct SplittingEstimate {
   double relative_error = 0.0;
   double brute_force_paths = 0.0;  // for the same relative error (NaN when p = 0)
 };
-SplittingEstimate combine_runs(const std::vector<SplittingRun>& runs, std::int64_t n_steps);
+SplittingEstimate combine_runs(const std::vector<SplittingRun>& runs);
 
 struct SplittingData {
   RunMeta meta;               // n_paths: the runs configured (method.splitting.runs)

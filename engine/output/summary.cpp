@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "engine/core/errors.hpp"
+#include "engine/output/number_text.hpp"
 
 namespace stampede {
 
@@ -74,7 +75,6 @@ Summary summarize(const RunData& run) {
 namespace {
 
 std::string num(double v) { return std::isnan(v) ? "-" : fmt::format("{:.6g}", v); }
-std::string num4(double v) { return std::isnan(v) ? "-" : fmt::format("{:.4g}", v); }
 constexpr double kDay = 86400.0;
 
 std::string days(std::int64_t seconds) {

@@ -55,6 +55,9 @@ struct PointComparison {
   std::vector<EventComparison> events;
 };
 
+// The paths of `a` and `b` paired by id, counted by where `event` happened (a = the first).
+PairedCounts paired_counts(const RunData& a, const RunData& b, std::size_t event);
+
 // Each compared pair, event by event, over the path ids both points hold (all of them in a
 // complete sweep); the same numbers whatever the shard split.
 std::vector<PointComparison> compare_points(const SweepData& sweep);

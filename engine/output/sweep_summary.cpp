@@ -7,49 +7,47 @@
 
 #include "engine/core/errors.hpp"
 #include "engine/output/merge.hpp"
+#include "engine/output/number_text.hpp"
 #include "engine/output/summary.hpp"
 #include "engine/output/sweep_data.hpp"
 
 namespace stampede {
+
+PairedCounts paired_counts(const RunData& a, const RunData& b, std::size_t event) {
+  PairedCounts c;
+  const std::vector<std::uint64_t> ids_a = a.paths.ids(), ids_b = b.paths.ids();
+  const auto col_a = a.paths.event_column(event), col_b = b.paths.event_column(event);
+  // Both tables are sorted by id: walk them together, pairing equal ids.
+  std::size_t i = 0, j = 0;
+  while (i < ids_a.size() && j < ids_b.size()) {
+    if (ids_a[i] < ids_b[j]) ++i;
+    else if (ids_b[j] < ids_a[i]) ++j;
+    else {
+      const bool in_a = col_a[i] >= 0, in_b = col_b[j] >= 0;
+      if (in_a && in_b) ++c.both;
+      else if (in_a) ++c.only_a;
+      else if (in_b) ++c.only_b;
+      else ++c.neither;
+      ++i;
+      ++j;
+    }
+  }
+  return c;
+}
 
 std::vector<PointComparison> compare_points(const SweepData& sweep) {
   std::vector<PointComparison> out;
   for (const auto& [a, b] : sweep.compare) {
     const RunData &ra = sweep.points.at(a).run, &rb = sweep.points.at(b).run;
     PointComparison c{a, b, {}};
-    const std::vector<std::uint64_t> ids_a = ra.paths.ids(), ids_b = rb.paths.ids();
     for (std::size_t e = 0; e < ra.schema.events.size() && e < rb.schema.events.size(); ++e) {
-      const auto col_a = ra.paths.event_column(e), col_b = rb.paths.event_column(e);
-      EventComparison ec{ra.schema.events[e], {}, {}};
-      // Pair by id (both tables are sorted by id).
-      std::size_t i = 0, j = 0;
-      while (i < ids_a.size() && j < ids_b.size()) {
-        if (ids_a[i] < ids_b[j]) ++i;
-        else if (ids_b[j] < ids_a[i]) ++j;
-        else {
-          const bool in_a = col_a[i] >= 0, in_b = col_b[j] >= 0;
-          if (in_a && in_b) ++ec.counts.both;
-          else if (in_a) ++ec.counts.only_a;
-          else if (in_b) ++ec.counts.only_b;
-          else ++ec.counts.neither;
-          ++i;
-          ++j;
-        }
-      }
-      ec.diff = paired_difference(ec.counts);
-      c.events.push_back(std::move(ec));
+      const PairedCounts counts = paired_counts(ra, rb, e);
+      c.events.push_back(EventComparison{ra.schema.events[e], counts, paired_difference(counts)});
     }
     out.push_back(std::move(c));
   }
   return out;
 }
-
-namespace {
-
-std::string num4(double v) { return std::isnan(v) ? "-" : fmt::format("{:.4g}", v); }
-std::string signed4(double v) { return std::isnan(v) ? "-" : fmt::format("{:+.4g}", v); }
-
-}  // namespace
 
 std::string sweep_table(const SweepData& sweep) {
   const RunMeta& m = sweep.meta;
@@ -165,6 +163,9 @@ SweepData merge_sweeps(std::vector<SweepData> parts, const std::vector<std::stri
   const SweepData& first = parts[0];
   for (std::size_t i = 1; i < parts.size(); ++i) {
     const SweepData& p = parts[i];
+    if (p.meta.config_sha256 != first.meta.config_sha256)
+      throw InputError(fmt::format("merge: {} and {} are not shards of the same sweep: different configs", name(0),
+                                   name(i)));
     bool same = p.keys == first.keys && p.points.size() == first.points.size() && p.compare == first.compare;
     for (std::size_t k = 0; same && k < p.points.size(); ++k)
       same = p.points[k].name == first.points[k].name && p.points[k].overrides == first.points[k].overrides;
@@ -190,10 +191,6 @@ SweepData merge_sweeps(std::vector<SweepData> parts, const std::vector<std::stri
   out.meta.threads = merged.threads;
   out.meta.wall_seconds = merged.wall_seconds;
   out.meta.agent_steps_per_second = merged.agent_steps_per_second;
-  for (std::size_t i = 1; i < parts.size(); ++i)
-    if (parts[i].meta.config_sha256 != out.meta.config_sha256)
-      throw InputError(fmt::format("merge: {} and {} are not shards of the same sweep: different configs", name(0),
-                                   name(i)));
   return out;
 }
 

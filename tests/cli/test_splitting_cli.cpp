@@ -42,7 +42,7 @@ TEST_CASE("splitting agrees with brute force on a KSN bank run; shards merge; re
   CHECK(r.out.find("path-steps") != std::string::npos);
   const SplittingData d = read_splitting(ams);
   REQUIRE(d.runs.size() == (kRuns.back() == '4' ? 4u : 30u));
-  const SplittingEstimate e = combine_runs(d.runs, d.meta.n_steps);
+  const SplittingEstimate e = combine_runs(d.runs);
 #ifndef __SANITIZE_ADDRESS__  // 1,000 brute-force paths: too slow under the sanitizers, the rest is not
   const auto bf = dir.path("bf.h5");
   REQUIRE(run_cli(args({"run", cfg, "-o", bf, "--quiet", "--paths", "1000"})).status == 0);

@@ -101,7 +101,7 @@ TEST_CASE("splitting: a random walk's exit probability, far below what brute for
   o.first_run = 0;
   o.end_run = 400;  // blocks of 40 runs scatter by ±25% (the estimator is skewed); 400 pin it to ~3%
   const auto runs = run_splitting(model, shape, o);
-  const SplittingEstimate e = combine_runs(runs, n);
+  const SplittingEstimate e = combine_runs(runs);
   CAPTURE(e.p);
   CAPTURE(e.std_err);
   MESSAGE("exact " << exact << ", AMS " << e.p << " +- " << e.std_err << " (" << e.path_steps << " path-steps; brute force "
@@ -164,7 +164,7 @@ TEST_CASE("splitting: estimates and their combination") {
     runs[static_cast<std::size_t>(i)].estimate = v[i];
     runs[static_cast<std::size_t>(i)].path_steps = 100;
   }
-  const auto e = combine_runs(runs, 10);
+  const auto e = combine_runs(runs);
   CHECK(e.p == doctest::Approx(1.5e-4));
   CHECK(e.std_err == doctest::Approx(std::sqrt((0.25e-8 + 0.25e-8) / 3.0 / 4.0)));
   CHECK(e.path_steps == 400);
@@ -193,7 +193,7 @@ TEST_CASE("splitting: unbiased when a copy reaches the event in its crossing ste
     SplittingOptions o;
     o.replicas = 20;
     o.end_run = 500;
-    const auto e = combine_runs(run_splitting(model, shape, o), n);
+    const auto e = combine_runs(run_splitting(model, shape, o));
     const double exact = exact_exit(n, a);
     CAPTURE(n);
     CAPTURE(exact);
