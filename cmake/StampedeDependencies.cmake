@@ -36,3 +36,9 @@ target_include_directories(stampede_random123 SYSTEM INTERFACE ${RANDOM123_INCLU
 get_target_property(STAMPEDE_XSIMD_INCLUDE xsimd INTERFACE_INCLUDE_DIRECTORIES)
 add_library(stampede_xsimd INTERFACE)
 target_include_directories(stampede_xsimd SYSTEM INTERFACE ${STAMPEDE_XSIMD_INCLUDE})
+
+# GCC 12 reports its own AVX-512 intrinsics (_mm512_extractf64x4_pd, inlined from Eigen's
+# reductions) as using an uninitialised value: GCC bug 105593, fixed in GCC 13. Targets that use
+# Eigen add these options privately; other compilers keep the warnings.
+set(STAMPEDE_EIGEN_WARNING_WORKAROUND
+    $<$<AND:$<CXX_COMPILER_ID:GNU>,$<VERSION_LESS:$<CXX_COMPILER_VERSION>,13>>:-Wno-uninitialized;-Wno-maybe-uninitialized>)
