@@ -8,7 +8,7 @@
 namespace stampede::config {
 
 const std::vector<std::string>& shock_kinds() {
-  static const std::vector<std::string> k = {"crash", "demand", "whale_exit", "liquidity_drain", "reserve_depeg"};
+  static const std::vector<std::string> k = {"crash", "demand", "whale_exit", "liquidity_drain", "reserve_depeg", "carbon_crash"};
   return k;
 }
 
@@ -105,7 +105,7 @@ static void check_shocks(const Values& v, Reporter& r) {
     const std::string& kind = s.text("kind");
     const double size = s.real("size");
     Bounds b;
-    if (kind == "crash") b = Bounds::above(-1);
+    if (kind == "crash" || kind == "carbon_crash") b = Bounds::above(-1);
     else if (kind == "whale_exit" || kind == "liquidity_drain") b = Bounds::open_closed(0, 1);
     else if (kind == "reserve_depeg") b = Bounds::open(-1, 0);
     if (!b.contains(size))

@@ -44,8 +44,16 @@ static bool convert_table(const Param& p, const YAML::Node& node, const Origin& 
   Table t;
   bool ok = true;
   for (std::size_t r = 0; r < node.size(); ++r) {
-    const YAML::Node row = node[r];
-    const Location rat = origin.at(row, at);
+    // A one-column table is a plain list: `[0.5, 0.2]` reads as the rows [0.5], [0.2].
+    // (yaml-cpp's Node::operator= writes through to the node it refers to: build a new one.)
+    YAML::Node row;
+    if (width == 1 && node[r].IsScalar()) {
+      row = YAML::Node(YAML::NodeType::Sequence);
+      row.push_back(node[r]);
+    } else {
+      row.reset(node[r]);
+    }
+    const Location rat = origin.at(node[r], at);
     const std::string where = "row " + std::to_string(r + 1);
     if (!row.IsSequence() || row.size() != width) {
       sink.error(rat, p.path(), where + ": expected [" + join(spec.columns) + "], got " +

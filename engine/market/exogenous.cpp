@@ -61,6 +61,9 @@ ExogenousProcesses::ExogenousProcesses(const MarketParams& params, std::int64_t 
         require(s.size > 0.0 && s.size <= 1.0, "market.shocks.size", "liquidity_drain size must be in (0, 1]",
                 errors);
         break;
+      case ShockKind::carbon_crash:
+        require(s.size > -1.0, "market.shocks.size", "carbon_crash size must be > -1", errors);
+        break;
       case ShockKind::reserve_depeg:
         require(s.size > -1.0 && s.size < 0.0, "market.shocks.size", "reserve_depeg size must be in (-1, 0)",
                 errors);
@@ -165,6 +168,8 @@ void ExogenousProcesses::advance(std::int64_t step, double total_supply) {
         break;
       case ShockKind::reserve_depeg:  // the quote is worth 1 + size USD while active
         quote_usd_ *= 1.0 + s.params.size;
+        break;
+      case ShockKind::carbon_crash:  // the protocol's carbon prices (klima2.md §7), read via shock_active
         break;
     }
   }

@@ -7,6 +7,7 @@ static ShockKind shock_kind(const std::string& s) {
   if (s == "demand") return ShockKind::demand;
   if (s == "whale_exit") return ShockKind::whale_exit;
   if (s == "liquidity_drain") return ShockKind::liquidity_drain;
+  if (s == "carbon_crash") return ShockKind::carbon_crash;
   return ShockKind::reserve_depeg;
 }
 

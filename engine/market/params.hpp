@@ -28,7 +28,8 @@ struct DemandParams {
   bool scale_with_factor = true;  // market.demand.scale_with_factor: m_t = M_t/M_0, else 1
 };
 
-enum class ShockKind { crash, demand, whale_exit, liquidity_drain, reserve_depeg };
+// carbon_crash moves a protocol's carbon prices (klima2), not M: the protocol applies it.
+enum class ShockKind { crash, demand, whale_exit, liquidity_drain, reserve_depeg, carbon_crash };
 
 // One entry of `market.shocks`: either scheduled (`at`) or random (`rate` per year, fires once).
 struct ShockParams {

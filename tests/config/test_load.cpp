@@ -306,7 +306,8 @@ TEST_CASE("common keys") {
   CHECK(s.find("market.demand.scale_with_factor") != nullptr);
   CHECK(s.find("protocol")->choices() == std::vector<std::string>{"kai", "ksn"});
   CHECK(s.find("horizon")->multiple_of() == "step");
-  CHECK(shock_kinds().size() == 5);
+  CHECK(shock_kinds() == std::vector<std::string>{"crash", "demand", "whale_exit", "liquidity_drain", "reserve_depeg",
+                                                  "carbon_crash"});
   CHECK_THROWS_AS(s.real("paths", 1), std::logic_error);           // declared twice
   CHECK_THROWS_AS(s.real("paths.x", 1), std::logic_error);         // below a key
   CHECK_THROWS_AS(s.param("step").set_default(1.0), std::logic_error);  // wrong kind

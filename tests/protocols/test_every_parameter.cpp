@@ -39,6 +39,33 @@ struct Context {
   std::map<std::string, std::vector<std::string>> values = {};
 };
 
+// klima2's holder types at biases −4 (every action) so that a 400-agent run exercises them.
+std::vector<std::string> klima2_active(bool lp_reentry = false) {
+  std::vector<std::string> sets;
+  if (lp_reentry) {
+    sets.push_back("agents.lp.reentry=0.5");
+    sets.push_back("agents.lp.add.bias={dist: normal, mean: 0, sd: 1}");
+  }
+  for (const char* a : {"bond_staker.bond", "bond_staker.sell_a", "bond_staker.sell_g", "liquid_holder.sell_a",
+                        "liquid_holder.buy_a", "liquid_holder.sell_g", "g_staker.stake_g", "g_staker.unstake_g",
+                        "g_staker.sell_a", "lp.add", "lp.remove", "lp.sell_a", "lp.sell_g"})
+    if (!(lp_reentry && std::string(a) == "lp.add")) sets.push_back(std::string("agents.") + a + ".bias={dist: normal, mean: -4, sd: 1}");
+  return sets;
+}
+
+// `gap` is the arrivals' signal (klima2.md §6): 0 in the step's decisions of the holder types.
+std::map<std::string, std::string> klima2_inert() {
+  std::map<std::string, std::string> inert;
+  for (const char* a : {"bond_staker.bond", "bond_staker.sell_a", "bond_staker.sell_g", "liquid_holder.sell_a",
+                        "liquid_holder.buy_a", "liquid_holder.sell_g", "g_staker.stake_g", "g_staker.unstake_g",
+                        "g_staker.sell_a", "lp.add", "lp.remove", "lp.sell_a", "lp.sell_g"})
+    inert[std::string("agents.") + a + ".w.gap"] = "`gap` is an arrival signal (klima2.md §6), 0 in the step's decisions";
+  for (const char* t : {"carbon_seller", "offset_buyer"})
+    inert[std::string("agents.") + t + ".accept.w.exit_prev"] =
+        "arrival types have no exit action: their exit share is always 0";
+  return inert;
+}
+
 const std::map<std::string, Context>& contexts() {
   static const std::map<std::string, Context> c = {
       {"kai",
@@ -109,6 +136,33 @@ const std::map<std::string, Context>& contexts() {
                                          "hokusai.improvement.arrivals_per_30d=1000", "hokusai.improvement.mint_budget=null"}}},
         {{"agents.owner.sell.w.exit_frac", "the owner has no exit action (hokusai.md §6), so its exit_frac is always 0"}},
         {}}},
+      {"klima2",
+       // G vests from day 1 (stakes, G sales, AG adds, incentives), buckets roll every 3 days, a
+       // carbon crash and drains of both pools. The holder types act often (biases −4) where a
+       // key needs their decisions: at the calibrated −8 a 400-agent run sees a handful.
+       {"scenario: every-parameter\nprotocol: klima2\nseed: 11\npaths: 1\nhorizon: 12d\nstep: 1h\n"
+        "agents: {count: 400}\n"
+        "klima2: {bond: {roll_period: 3d}, g: {vest_start: 24h, vest_end: 2000h}}\n"
+        "market: {shocks: [{at: 4d, kind: carbon_crash, size: -0.6, duration: 24h},\n"
+        "                  {at: 6d, kind: liquidity_drain, target: aq, size: 0.5, duration: 2h},\n"
+        "                  {at: 8d, kind: liquidity_drain, target: ag, size: 0.5, duration: 2h}]}\n",
+        {{"agents.bond_staker.", klima2_active()},
+         {"agents.liquid_holder.", klima2_active()},
+         {"agents.g_staker.", klima2_active()},
+         // an LP adds after it has removed (it holds no liquid A or USDC at launch) and re-entered
+         {"agents.lp.", klima2_active(true)},
+         {"accept.w.apy_g", klima2_active()},
+         {"klima2.bucket_tilt", klima2_active()},
+         {"agents.init.usdc_per_a", klima2_active()},
+         {"agents.bond_staker.class_select_prob", klima2_active()},
+         {"klima2.n_classes", {"klima2.class_pref=[1]"}},
+         {"metrics.klima2.run_", klima2_active()},
+         {"metrics.klima2.lp_flight_", klima2_active()}},
+        klima2_inert(),
+        {{"market.demand.elasticity", {"1e-6", "1e-5"}},  // larger values make this thin pool's outside flow explode
+         {"klima2.class_pref", {"[0.1, 0.2, 0.3, 0.4]", "[1]"}},
+         {"klima2.initial.tonnes_forward", {"[100000]", "[0, 0, 0, 500000]"}},
+         {"klima2.carbon.price0", {"[5, 10, 20, 40]", "[10]"}}}}},
   };
   return c;
 }
@@ -319,6 +373,8 @@ TEST_CASE("every declared parameter of every protocol changes the result of a sm
           }
         } catch (const InputError&) {
           // the candidate broke a cross-key rule (e.g. min <= max): try the next one
+        } catch (const std::exception& e) {
+          FAIL_CHECK(protocol.name << ": " << key << " moved by " << moved.back() << " made the run fail: " << e.what());
         }
       }
       if (param->kind() == config::Kind::choice && param->choices().size() < 2) continue;

@@ -1,0 +1,115 @@
+// Klima 2.0 end to end on the shipped scenario files: the §9 invariants at every step (the
+// `--check` code path) in every klima2 scenario, outputs named as klima2.md §8, the memory per
+// agent, and the stresses moving the events they are about on the same seed.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "engine/core/errors.hpp"
+#include "engine/driver/driver.hpp"
+#include "engine/framework/protocol_model.hpp"
+#include "klima2/klima2_runs.hpp"
+#include "support/engine_checks.hpp"
+
+using namespace stampede;
+
+namespace {
+
+DriverResult run(const std::string& file, const std::vector<std::string>& sets, bool check, std::int64_t paths) {
+  return protocol_test::run_ids<klima2::Klima2>(klima2_test::scenario(file, sets), check, protocol_test::first_ids(paths), 2);
+}
+
+std::int64_t count(const DriverResult& r, int event) {
+  std::int64_t n = 0;
+  for (const auto& p : r.paths) n += p.first_step[static_cast<std::size_t>(event)] >= 0;
+  return n;
+}
+
+double final_of(const DriverResult& r, std::size_t i, const OutputSchema& s, const std::string& name) {
+  const auto it = std::find(s.finals.begin(), s.finals.end(), name);
+  REQUIRE(it != s.finals.end());
+  return r.paths[i].finals[static_cast<std::size_t>(it - s.finals.begin())];
+}
+
+}  // namespace
+
+TEST_CASE("klima2: every shipped klima2 scenario holds the §9 invariants at every step (--check)") {
+  for (const auto& [file, horizon] : std::vector<std::pair<std::string, std::string>>{
+           {"klima2.yaml", "12d"}, {"klima2-smoke.yaml", "10d"}, {"klima2-carbon-crash.yaml", "14d"},
+           {"klima2-aq-flight.yaml", "14d"}, {"klima2-offset-surge.yaml", "12d"}}) {
+    INFO(file);
+    const DriverResult r = run(file, {"agents.count=1500", "horizon=" + horizon}, true, 2);
+    CHECK(r.paths.size() == 2);
+  }
+  // Past launch: G vesting, stakes, incentives and a roll inside the horizon.
+  const DriverResult r = run("klima2-smoke.yaml",
+                             {"agents.count=1500", "horizon=12d", "klima2.g.vest_start=1d", "klima2.bond.roll_period=4d",
+                              "agents.g_staker.stake_g.bias={dist: normal, mean: -4, sd: 1}"},
+                             true, 2);
+  CHECK(r.paths.size() == 2);
+}
+
+TEST_CASE("klima2: outputs carry the klima2.md §8 names and the model reports <= 176 bytes per agent") {
+  auto model = protocol_test::build<klima2::Klima2>(klima2_test::scenario("klima2-smoke.yaml", {}), false);
+  const OutputSchema& s = model->schema();
+  for (const char* name : {"p_a", "p_g", "n_a", "s", "a_cls", "beta", "r_daily", "r_lambda", "inflation_synth",
+                           "inflation_net", "backing_pv", "backing_liquid", "nav_a", "aq_a", "aq_q", "ag_a", "ag_g",
+                           "n_gc", "g_staked_frac", "incent_treasury", "lambda_gg", "gov_lp_share"})
+    CHECK(std::count(s.series.begin(), s.series.end(), name) == 1);
+  for (const char* name : {"liquid_run", "lp_flight_aq", "lp_flight_ag", "backing_breach", "price_drawdown", "below_nav",
+                           "unpriced_class", "liquidation"})
+    CHECK(std::count(s.events.begin(), s.events.end(), name) == 1);
+  MESSAGE("klima2 bytes per agent: " << model->bytes_per_agent());
+  CHECK(model->bytes_per_agent() <= 176);
+}
+
+TEST_CASE("klima2: at launch the curve, the quotes and the G books are the spec's (§5.0)") {
+  const Scenario sc = klima2_test::scenario("klima2-smoke.yaml", {"agents.count=2000"});
+  framework::ProtocolModel<klima2::Klima2> model(sc, ModelOptions{true});
+  auto path = model.make_path(0);
+  const auto& k = path->protocol();
+  const klima2::Klima2State& s = k.state();
+  CHECK(s.n_a == doctest::Approx(20e6));
+  CHECK(s.curve.S == doctest::Approx(0.40).epsilon(1e-12));               // bonded_fraction, even over 40
+  CHECK(s.a_cls == doctest::Approx(0.25).epsilon(0.02));                   // class_stake_fraction (stratified)
+  CHECK(s.beta == 0.0);                                                    // no G staked: β = 0
+  CHECK(k.n_gc() == doctest::Approx(9.8e6));                               // 100M − 37.2M − 40M − 13M
+  CHECK(s.g.treasury == doctest::Approx(2.8e6));                           // the TGE (I_T = 1)
+  CHECK(k.price_a() == doctest::Approx(0.10));
+  CHECK(k.price_g_in_a() == doctest::Approx(2.5 / 7.0));                   // 0.357143 A per G
+  // aam_mid: NAV_A = A_cls·P_A at 1:1 backing (§11).
+  CHECK(k.nav_a() == doctest::Approx(s.a_cls * 0.10).epsilon(1e-9));
+}
+
+TEST_CASE("klima2: the carbon crash and the AQ flight move their events over the calm run on the same seed") {
+  const std::vector<std::string> small = {"agents.count=4000", "horizon=30d"};
+  const DriverResult calm = run("klima2.yaml", small, false, 4);
+  const DriverResult flight = run("klima2-aq-flight.yaml", small, false, 4);
+  CHECK(count(calm, klima2::e_lp_flight_aq) == 0);
+  CHECK(count(flight, klima2::e_lp_flight_aq) == 4);  // the drain alone removes 80% of the agents' shares
+  const DriverResult crash = run("klima2-carbon-crash.yaml", small, false, 4);
+  auto model = protocol_test::build<klima2::Klima2>(klima2_test::scenario("klima2.yaml", small), false);
+  double calm_t = 0, crash_t = 0;
+  for (std::size_t i = 0; i < 4; ++i) {
+    calm_t += final_of(calm, i, model->schema(), "seller_tonnes");
+    crash_t += final_of(crash, i, model->schema(), "seller_tonnes");
+  }
+  // Stale AAM bids against a crashed carbon market: sellers deliver more (klima2.md §6).
+  CHECK(crash_t > 1.3 * calm_t);
+}
+
+TEST_CASE("klima2: per-class lists take one value for every class or one per class, else a clear error") {
+  const auto pref = [](const std::vector<std::string>& sets) {
+    return klima2::Klima2::read(klima2_test::scenario("klima2-smoke.yaml", sets), agents::Behaviour{}).params.class_pref;
+  };
+  CHECK(pref({}) == std::vector<double>{0.50, 0.20, 0.10, 0.05});
+  CHECK(pref({"klima2.class_pref=[1]"}) == std::vector<double>{1, 1, 1, 1});
+  CHECK(pref({"klima2.n_classes=2", "klima2.class_pref=[0.3, 0.7]"}) == std::vector<double>{0.3, 0.7});
+  CHECK_THROWS_WITH_AS(klima2_test::scenario("klima2-smoke.yaml", {"klima2.class_pref=[0.3, 0.7]"}),
+                       doctest::Contains("klima2.class_pref"), InputError);
+  CHECK_THROWS_WITH_AS(klima2_test::scenario("klima2-smoke.yaml", {"agents.carbon_seller.rate=[1, 2, 3]"}),
+                       doctest::Contains("agents.carbon_seller.rate"), InputError);
+}
