@@ -25,6 +25,8 @@
 //                after_settle, observe, check, series, finals, events, set_branch };
 //   optionally, for rare-event splitting: static std::vector<SplittingScore> scores(const Params&);
 //                and Path::score(k) (docs/rare-events.md).
+//   optionally, to start paths past launch: static std::int64_t warmup_steps(const Params&, dt)
+//                and Path::end_warmup(steps) (reset the observers; docs/adding-a-protocol.md).
 #include <algorithm>
 #include <cstdint>
 #include <memory>
@@ -62,6 +64,17 @@ class ProtocolPath final : public PathSimulation {
         pop_(behaviour, static_cast<std::size_t>(ctx.agents), ctx.key),
         proto_(params, behaviour, ctx, pop_) {
     for (int t = 0; t < P::kTypes; ++t) type_count_[t] = static_cast<double>(pop_.ranges[static_cast<std::size_t>(t)].size());
+    // A protocol may start its paths past launch (P::warmup_steps, e.g. klima2.start_at): the path
+    // is simulated from launch for that many steps, then the protocol resets its observers
+    // (end_warmup) and the engine's step 0 is the protocol's step W. Streams stay keyed by the
+    // protocol's own step, so a warmed-up path is one history, reproducible like any other.
+    if constexpr (requires { P::warmup_steps(params, ctx.dt_seconds); }) {
+      const std::int64_t w = P::warmup_steps(params, ctx.dt_seconds);
+      for (std::int64_t t = 0; t < w; ++t) step_with<kernels::DefaultArch>(t);
+      settle();
+      proto_.end_warmup(w);
+      offset_ = w;
+    }
   }
 
   void step(std::int64_t t, PathRecorder& rec) override {
@@ -72,7 +85,8 @@ class ProtocolPath final : public PathSimulation {
   // The step with the fused pass built for architecture A (agents::Scalar: the scalar twin the
   // tests compare with). Returns the pass's counts.
   template <class A>
-  agents::PassCounts step_with(std::int64_t t) {
+  agents::PassCounts step_with(std::int64_t step) {
+    const std::int64_t t = step + offset_;  // the protocol's step (past its warm-up)
     proto_.begin_step(t);
     double signals[agents::kMaxSignals] = {};
     double lo[agents::kMaxOwn], hi[agents::kMaxOwn];
@@ -96,7 +110,7 @@ class ProtocolPath final : public PathSimulation {
       proto_.after_settle(t);
     }
     proto_.observe(t);
-    if (ctx_.check) proto_.check(Invariants(t));
+    if (ctx_.check) proto_.check(Invariants(step));
     return counts;
   }
 
@@ -121,7 +135,7 @@ class ProtocolPath final : public PathSimulation {
     std::fill(first, first + kMaxOutputs, std::int64_t{-1});
     proto_.events(first);
     for (std::size_t k = 0; k < o.events.size(); ++k)
-      if (first[k] >= 0) rec.mark_event(k, first[k]);
+      if (first[k] >= offset_) rec.mark_event(k, first[k] - offset_);
   }
 
   // Splitting (docs/rare-events.md): the streams of the steps after this one come from `branch`.
@@ -166,6 +180,7 @@ class ProtocolPath final : public PathSimulation {
   double type_count_[agents::kMaxTypes] = {};
   bool settled_ = true;  // nothing to settle before the first step
   std::uint64_t evaluated_ = 0;
+  std::int64_t offset_ = 0;  // warm-up steps run before the engine's step 0
 };
 
 // The Model of protocol P for one scenario: frozen parameters, path factory, memory estimate.

@@ -39,7 +39,7 @@ double final_of(const DriverResult& r, std::size_t i, const OutputSchema& s, con
 TEST_CASE("klima2: every shipped klima2 scenario holds the §9 invariants at every step (--check)") {
   for (const auto& [file, horizon] : std::vector<std::pair<std::string, std::string>>{
            {"klima2.yaml", "12d"}, {"klima2-smoke.yaml", "10d"}, {"klima2-carbon-crash.yaml", "14d"},
-           {"klima2-aq-flight.yaml", "14d"}, {"klima2-offset-surge.yaml", "12d"}}) {
+           {"klima2-aq-flight.yaml", "14d"}, {"klima2-offset-surge.yaml", "12d"}, {"klima2-mature.yaml", "5d"}}) {
     INFO(file);
     const DriverResult r = run(file, {"agents.count=1500", "horizon=" + horizon}, true, 2);
     CHECK(r.paths.size() == 2);
@@ -112,4 +112,30 @@ TEST_CASE("klima2: per-class lists take one value for every class or one per cla
                        doctest::Contains("klima2.class_pref"), InputError);
   CHECK_THROWS_WITH_AS(klima2_test::scenario("klima2-smoke.yaml", {"agents.carbon_seller.rate=[1, 2, 3]"}),
                        doctest::Contains("agents.carbon_seller.rate"), InputError);
+}
+
+TEST_CASE("klima2: a path started past launch (klima2.start_at) is the launch path's continuation, bit for bit") {
+  // The same seed from launch over 5 days, and started at day 3 over 2 days: the daily state series
+  // of the second are the first's days 4 and 5 (streams are keyed by the protocol's own step).
+  const std::vector<std::string> base = {"agents.count=800", "klima2.g.vest_start=1d", "agents.g_staker.stake_g.bias={dist: normal, mean: -4, sd: 1}"};
+  auto with = [&](std::vector<std::string> extra) {
+    extra.insert(extra.end(), base.begin(), base.end());
+    return klima2_test::scenario("klima2-smoke.yaml", extra);
+  };
+  const Scenario launch = with({"horizon=5d"});
+  const Scenario later = with({"horizon=2d", "klima2.start_at=3d"});
+  const DriverResult a = protocol_test::run_ids<klima2::Klima2>(launch, false, {0}, 1, 1);
+  const DriverResult b = protocol_test::run_ids<klima2::Klima2>(later, false, {0}, 1, 1);
+  auto model = protocol_test::build<klima2::Klima2>(launch, false);
+  const std::size_t n_series = model->schema().series.size();
+  const std::size_t na = a.paths[0].series.size() / n_series, nb = b.paths[0].series.size() / n_series;
+  REQUIRE(na == nb + 3);  // records are row-major by series: [k·n_records + r]
+  for (std::size_t r = 0; r < nb; ++r)
+    for (std::size_t k = 0; k < n_series; ++k) {
+      CAPTURE(model->schema().series[k]);
+      CHECK(protocol_test::same_bits(a.paths[0].series[k * na + (na - nb) + r], b.paths[0].series[k * nb + r]));
+    }
+  // And the events count from the start: a path started later carries no event of the warm-up.
+  const DriverResult c = protocol_test::run_ids<klima2::Klima2>(with({"horizon=1d", "klima2.start_at=3d"}), true, {0, 1}, 2, 0);
+  CHECK(c.paths.size() == 2);
 }

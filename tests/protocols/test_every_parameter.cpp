@@ -40,8 +40,7 @@ struct Context {
 };
 
 // klima2's holder types at biases −4 (every action) so that a 400-agent run exercises them.
-std::vector<std::string> klima2_active(bool lp_reentry = false) {
-  std::vector<std::string> sets;
+std::vector<std::string> klima2_active(bool lp_reentry = false, std::vector<std::string> sets = {}) {
   if (lp_reentry) {
     sets.push_back("agents.lp.reentry=0.5");
     sets.push_back("agents.lp.add.bias={dist: normal, mean: 0, sd: 1}");
@@ -146,7 +145,8 @@ const std::map<std::string, Context>& contexts() {
         "market: {shocks: [{at: 4d, kind: carbon_crash, size: -0.6, duration: 24h},\n"
         "                  {at: 6d, kind: liquidity_drain, target: aq, size: 0.5, duration: 2h},\n"
         "                  {at: 8d, kind: liquidity_drain, target: ag, size: 0.5, duration: 2h}]}\n",
-        {{"agents.bond_staker.", klima2_active()},
+        // bond stakers hold liquid A only once a bond matures: daily rolls pay one bucket a day
+        {{"agents.bond_staker.", klima2_active(false, {"klima2.bond.roll_period=1d"})},
          {"agents.liquid_holder.", klima2_active()},
          {"agents.g_staker.", klima2_active()},
          // an LP adds after it has removed (it holds no liquid A or USDC at launch) and re-entered

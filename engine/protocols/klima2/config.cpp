@@ -43,6 +43,10 @@ void Klima2::declare(config::Schema& s) {
   const TableSpec list{{"value"}, {Bounds::at_least(0)}, false, 1};
   const TableSpec list0{{"value"}, {Bounds::above(0)}, false, 0};
   s.integer("klima2.n_classes", p.n_classes, Bounds::closed(1, 64)).doc("carbon classes");
+  s.duration("klima2.start_at", "", "step")
+      .nullable()
+      .doc("start the paths this long after launch: each path is simulated from launch that long first (a warm-up), "
+           "then the horizon, its events, records and finals begin (null: at launch)");
   s.table("klima2.class_pref", column(p.class_pref), list).doc("class-preference weights (seed Table 2's A_i row): one per class, or one for every class");
   s.real("klima2.initial.a_supply", p.initial.a_supply, Bounds::above(0)).doc("N_A at launch");
   s.table("klima2.initial.tonnes_liquid", column({5e6}), list).doc("C_i0 per class, t (one value: every class)");
@@ -168,6 +172,7 @@ Klima2::Params Klima2::read(const Scenario& scenario, const agents::Behaviour& b
   const config::Values& v = *scenario.values;
   Klima2Scenario sc;
   Klima2Params& p = sc.params;
+  p.start_at = v.is_set("klima2.start_at") ? v.duration_s("klima2.start_at") : 0;
   p.n_classes = static_cast<int>(v.integer("klima2.n_classes"));
   p.class_pref = per_class(v, "klima2.class_pref", p.n_classes);
   auto& in = p.initial;

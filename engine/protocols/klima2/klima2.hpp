@@ -54,6 +54,8 @@ struct Klima2 {
   static std::int64_t main_period_seconds(const config::Values&) { return 86400; }  // daily series (§8)
   static Params read(const Scenario& scenario, const agents::Behaviour& behaviour);
   static std::size_t bytes_per_agent(const Params& p);
+  // klima2.start_at: the protocol past launch, reached by simulating from launch (a warm-up).
+  static std::int64_t warmup_steps(const Params& p, std::int64_t dt) { return p.params.start_at / dt; }
 };
 
 enum Series : int { s_p_a, s_p_g, s_n_a, s_s, s_a_cls, s_beta, s_r_daily, s_r_lambda, s_inflation_synth,

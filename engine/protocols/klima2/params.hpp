@@ -54,6 +54,7 @@ struct MetricParams {                     // metrics.klima2.*
 };
 
 struct Klima2Params {
+  std::int64_t start_at = 0;              // klima2.start_at: paths start this long after launch (a warm-up)
   int n_classes = 4;
   std::vector<double> class_pref{0.50, 0.20, 0.10, 0.05};
   InitialParams initial;

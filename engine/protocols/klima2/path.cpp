@@ -135,17 +135,6 @@ void Klima2Path::init_population() {
   }
   if (bonded > 0 && !(s_.bonds.units.sum() > 0))
     throw InputError("klima2.initial.bonded_fraction: too few bond stakers to hold the bonds");
-  // Liquid A: liquid holders and G stakers by weight.
-  {
-    double wsum = 0;
-    for (int t : {liquid_holder, g_staker})
-      for (std::size_t i = R[static_cast<std::size_t>(t)].begin; i < R[static_cast<std::size_t>(t)].end; ++i) wsum += w[i];
-    if (liquid > 0 && !(wsum > 0))
-      throw InputError("klima2.initial: the holders' liquid A needs liquid holders or G stakers (agents.mix)");
-    for (int t : {liquid_holder, g_staker})
-      for (std::size_t i = R[static_cast<std::size_t>(t)].begin; i < R[static_cast<std::size_t>(t)].end; ++i)
-        a_.a_liq[i] = liquid * w[i] / wsum;
-  }
   // LPs: the pool by agents.lp.aq_share; AQ's shares (but the protocol's aq_min_shares) to the AQ LPs.
   const agents::TypeRange lps = R[lp];
   std::vector<double> u(n, 0.0);
@@ -159,6 +148,21 @@ void Klima2Path::init_population() {
   s_.proto_aq_shares = aq_w > 0 ? p_.aq_min_shares * L_aq : L_aq;
   for (std::size_t i = lps.begin; i < lps.end; ++i)
     if (a_.cls[i] == pool_aq && aq_w > 0) a_.units[i] = (L_aq - s_.proto_aq_shares) * w[i] / aq_w;
+  // Liquid A by weight: liquid holders, G stakers and the AG LPs (who hold it liquid until their
+  // vested G lets them add to AG; a model choice, docs/klima2.md).
+  {
+    const auto liquid_holder_of = [&](std::size_t i) {
+      return (i >= R[liquid_holder].begin && i < R[liquid_holder].end) || (i >= R[g_staker].begin && i < R[g_staker].end) ||
+             (i >= lps.begin && i < lps.end && a_.cls[i] == pool_ag);
+    };
+    double wsum = 0;
+    for (std::size_t i = R[liquid_holder].begin; i < lps.end; ++i)
+      if (liquid_holder_of(i)) wsum += w[i];
+    if (liquid > 0 && !(wsum > 0))
+      throw InputError("klima2.initial: the holders' liquid A needs liquid holders, G stakers or AG LPs (agents.mix)");
+    for (std::size_t i = R[liquid_holder].begin; i < lps.end; ++i)
+      if (liquid_holder_of(i)) a_.a_liq[i] = liquid * w[i] / wsum;
+  }
   // AG: the Treasury's and 01X's shares, locked at ag_lock_position.
   s_.proto_ag_shares = ag_.shares();
   s_.proto_ag_pos = in.ag_lock_position;
@@ -763,6 +767,19 @@ void Klima2Path::observe(std::int64_t t) {
   mark(e_liquidation, s_.liquidated);
 }
 
+void Klima2Path::end_warmup(std::int64_t steps) {
+  (void)steps;
+  for (auto& f : first_) f = -1;
+  const double p_bar = aq_twap_.twap_trailing(86400);
+  p_a0_ = p_bar_max_ = min_p_bar_ = p_bar;
+  max_dd_ = max_run_ratio_ = max_flight_aq_ = 0;
+  seller_pv_ = offset_retired_ = 0;
+  minted_purchase0_ = s_.minted_purchase;
+  burned0_ = s_.burned;
+  run_window_ = TrailingWindow(run_window_.capacity());
+  for (auto& w : flight_window_) w = TrailingWindow(w.capacity());
+}
+
 void Klima2Path::series(double* out) const {
   double locked_aq = 0, locked_ag = 0, backing_pv = 0, backing_liquid = 0;
   for (int t = 1; t <= kPositions; ++t) {
@@ -815,8 +832,8 @@ void Klima2Path::finals(double* out) const {
   out[f_final_backing_pv] = backing / s_.n_a;
   out[f_seller_tonnes] = seller_pv_;
   out[f_offset_tonnes] = offset_retired_;
-  out[f_minted_purchase] = s_.minted_purchase;
-  out[f_burned] = s_.burned;
+  out[f_minted_purchase] = s_.minted_purchase - minted_purchase0_;
+  out[f_burned] = s_.burned - burned0_;
   out[f_max_liquid_sold_7d] = max_run_ratio_;
   out[f_max_aq_removed_7d] = max_flight_aq_;
 }

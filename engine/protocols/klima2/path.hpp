@@ -162,6 +162,9 @@ class Klima2Path {
   bool needs_settled_state(std::int64_t t) const;
   void after_settle(std::int64_t t);
   void observe(std::int64_t t);
+  // After a warm-up of `steps` (klima2.start_at): the events, trackers and risk windows start
+  // again, and the price references (price_drawdown's initial price) become today's.
+  void end_warmup(std::int64_t steps);
   void set_branch(std::uint64_t branch) noexcept {
     ctx_.key.branch = branch;
     exo_.set_branch(branch);
@@ -321,6 +324,7 @@ class Klima2Path {
   double n_a_day_start_ = 0, inflation_net_ = 0;
   double p_bar_max_ = 0, max_dd_ = 0, min_p_bar_ = 0, max_run_ratio_ = 0, max_flight_aq_ = 0;
   double seller_pv_ = 0, offset_retired_ = 0;
+  double minted_purchase0_ = 0, burned0_ = 0;  // at the end of the warm-up
   std::int64_t first_[kNumEvents];
 };
 
