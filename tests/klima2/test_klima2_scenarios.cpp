@@ -139,3 +139,15 @@ TEST_CASE("klima2: a path started past launch (klima2.start_at) is the launch pa
   const DriverResult c = protocol_test::run_ids<klima2::Klima2>(with({"horizon=1d", "klima2.start_at=3d"}), true, {0, 1}, 2, 0);
   CHECK(c.paths.size() == 2);
 }
+
+TEST_CASE("klima2: after a warm-up, scheduled shocks count from the start of the horizon") {
+  const Scenario sc = klima2_test::scenario(
+      "klima2-smoke.yaml", {"agents.count=800", "horizon=3d", "klima2.start_at=2d",
+                            "market.shocks=[{at: 1d, kind: liquidity_drain, target: aq, size: 0.9, duration: 2h}]"});
+  const DriverResult r = protocol_test::run_ids<klima2::Klima2>(sc, false, {0, 1}, 2, 0);
+  for (const auto& p : r.paths) {
+    const std::int64_t first = p.first_step[klima2::e_lp_flight_aq];
+    CHECK(first >= 24);  // the drain starts at the horizon's hour 24, not in the warm-up
+    CHECK(first < 26);
+  }
+}

@@ -234,6 +234,9 @@ Klima2::Params Klima2::read(const Scenario& scenario, const agents::Behaviour& b
   p.metrics.price_floor = v.real("metrics.klima2.price_floor");
   p.wealth = v.distribution("agents.init.wealth");
   sc.market = market::read_market(v);
+  // Scheduled shocks count from the start of the horizon, after a warm-up (klima2.start_at).
+  for (auto& sh : sc.market.shocks)
+    if (sh.scheduled) sh.at_seconds += p.start_at;
   for (int t = 0; t < kNumTypes; ++t) sc.mix[static_cast<std::size_t>(t)] = behaviour.type[static_cast<std::size_t>(t)].mix;
   return sc;
 }
