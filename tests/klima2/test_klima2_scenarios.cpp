@@ -151,3 +151,61 @@ TEST_CASE("klima2: after a warm-up, scheduled shocks count from the start of the
     CHECK(first < 26);
   }
 }
+
+TEST_CASE("klima2 §10.7: a liquidation hands every tonne to the G holders and stops the protocol (KL47)") {
+  const Scenario sc = klima2_test::scenario("klima2-smoke.yaml", {"agents.count=600", "horizon=3d", "klima2.g.vest_start=12h"});
+  framework::ProtocolModel<klima2::Klima2> model(sc, ModelOptions{true});
+  PathRecorder rec(model.schema(), run_shape(sc).n_records());
+  auto path = model.make_path(0);
+  for (std::int64_t t = 0; t < 48; ++t) path->step(t, rec);  // G has vested to the holders
+  path->settle();
+  auto& k = path->protocol();
+  const klima2::Klima2Agents& h = k.holdings();
+  const auto& R = path->population().ranges;
+  double tonnes_before = 0, held = 0;
+  for (std::size_t i = 0; i < h.tonnes.size(); ++i) tonnes_before += h.tonnes[i];
+  for (int c = 0; c < static_cast<int>(k.state().carbon.liquid.size()); ++c)
+    held += k.state().carbon.liquid[static_cast<std::size_t>(c)] + k.state().bonds.c_fwd.col(c).sum();
+  // A liquid holder with vested G and nothing else that holds G.
+  std::size_t j = R[klima2::liquid_holder].begin;
+  while (j < R[klima2::liquid_holder].end && !(h.g_liq[j] > 0)) ++j;
+  REQUIRE(j < R[klima2::liquid_holder].end);
+  const double g_j = h.g_liq[j], tonnes_j = h.tonnes[j], ngc = k.n_gc();
+  k.liquidate();
+  double tonnes_after = 0;
+  for (std::size_t i = 0; i < h.tonnes.size(); ++i) tonnes_after += h.tonnes[i];
+  CHECK(k.state().liquidated);
+  for (double c : k.state().carbon.liquid) CHECK(c == 0.0);
+  CHECK(k.state().bonds.c_fwd.sum() == 0.0);
+  // Every tonne went to a G holder: the agents by their G, the rest to the protocol's accounts.
+  CHECK(tonnes_after - tonnes_before + k.state().carbon.protocol_tonnes == doctest::Approx(held).epsilon(1e-12));
+  CHECK(h.tonnes[j] - tonnes_j == doctest::Approx(held * g_j / ngc).epsilon(1e-12));
+  // No protocol event after it: N_A no longer moves by yield, and --check still holds.
+  const double n_a = k.state().n_a;
+  for (std::int64_t t = 48; t < 72; ++t) CHECK_NOTHROW(path->step(t, rec));
+  CHECK(k.state().n_a == n_a);
+}
+
+TEST_CASE("klima2 §10.7: a class without selected A has no price: its orders are rejected and counted") {
+  // No bonded A selects a class: every A_i = 0, so every order is rejected and unpriced_class fires
+  // at the first trade period; the tonnes still yield (S > 0) and count as backing.
+  const DriverResult r = run("klima2-smoke.yaml", {"agents.count=1000", "horizon=3d", "klima2.initial.class_stake_fraction=0",
+                                                   "agents.bond_staker.class_select_prob=0"},
+                             true, 2);
+  auto model = protocol_test::build<klima2::Klima2>(klima2_test::scenario("klima2-smoke.yaml", {}), false);
+  for (std::size_t i = 0; i < r.paths.size(); ++i) {
+    CHECK(r.paths[i].first_step[klima2::e_unpriced_class] == 23);  // the first trade period ends at hour 24
+    CHECK(final_of(r, i, model->schema(), "orders_rejected") > 0);
+    CHECK(final_of(r, i, model->schema(), "tonnes_bought") == 0.0);
+    CHECK(final_of(r, i, model->schema(), "tonnes_yielded") == 0.0);  // A_cls = 0: μ = 0 (KL15)
+  }
+}
+
+TEST_CASE("klima2 §10.7: the invariants hold for 1000 days of a fixed-seed path (11 rolls, vesting, incentives)") {
+  const DriverResult r = run("klima2-smoke.yaml",
+                             {"agents.count=600", "step=1d", "horizon=1000d",
+                              "agents.g_staker.stake_g.bias={dist: normal, mean: -3, sd: 1}",
+                              "agents.lp.add.bias={dist: normal, mean: -3, sd: 1}"},
+                             true, 1);
+  CHECK(r.paths.size() == 1);
+}

@@ -61,7 +61,7 @@ Klima2Path::Klima2Path(const Klima2Scenario& sc, const agents::Behaviour& behavi
   in_.unstake_cls.assign(n, 0.0);
   s_.g.staked_cls.assign(n, 0.0);
   for (auto* v : {&s_.carbon.liquid, &s_.carbon.ln_price, &s_.carbon.bought, &s_.carbon.retired, &s_.carbon.yielded,
-                  &s_.carbon.defaulted, &s_.carbon.initial, &s_.carbon.resale})
+                  &s_.carbon.defaulted, &s_.carbon.initial, &s_.carbon.resale, &s_.carbon.liquidated})
     v->assign(n, 0.0);
   offset_a_.assign(n, 0.0);
   offset_tonnes_.assign(n, 0.0);
@@ -595,10 +595,13 @@ void Klima2Path::settle(std::size_t i, int action, double f) {
     a_.q[i] -= spend;
     a_.a_liq[i] += spend * fl.a_per_q;
   } else if constexpr (T == g_staker) {
-    accrue_one<g_staker>(i);  // credit the rewards of the stake held so far before it changes
+    // The intent staked the liquid G of its decision; the rewards of the stake held so far are
+    // credited first (they may add liquid G, which stays liquid), then the stake changes.
+    const double g = a_.g_liq[i];
+    accrue_one<g_staker>(i);
     if (action == gs_stake_g) {
-      a_.units[i] += a_.g_liq[i];
-      a_.g_liq[i] = 0.0;
+      a_.units[i] += g;
+      a_.g_liq[i] -= g;
     } else {
       a_.g_liq[i] += a_.units[i];
       a_.units[i] = 0.0;

@@ -32,6 +32,7 @@
 #include "engine/protocols/klima2/curve.hpp"
 #include "engine/protocols/klima2/incentives.hpp"
 #include "engine/protocols/klima2/klima2.hpp"
+#include "engine/protocols/klima2/premium.hpp"
 #include "kernels/accrue_reward_per_share.hpp"
 
 namespace stampede::klima2 {
@@ -74,6 +75,8 @@ struct CarbonBook {
   std::vector<double> liquid, ln_price;  // C_i0; ln p_i (USD/t)
   std::vector<double> bought, retired, yielded, defaulted, initial;  // per class, tonnes
   std::vector<double> resale;            // yielded tonnes to sell back next period (resell_fraction)
+  std::vector<double> liquidated;        // tonnes handed to the G holders at a liquidation (KL47)
+  double protocol_tonnes = 0;            // of them, the protocol accounts'
   double rejected = 0;                   // orders rejected
 };
 
@@ -165,6 +168,8 @@ class Klima2Path {
   // After a warm-up of `steps` (klima2.start_at): the events, trackers and risk windows start
   // again, and the price references (price_drawdown's initial price) become today's.
   void end_warmup(std::int64_t steps);
+  // KL47 (5.3, when a burn reaches N_A): public so that the rule can be tested on a live path.
+  void liquidate();
   void set_branch(std::uint64_t branch) noexcept {
     ctx_.key.branch = branch;
     exo_.set_branch(branch);
@@ -248,6 +253,7 @@ class Klima2Path {
   // after_settle's periodic rules, in §4's order.
   void portfolio_period(std::int64_t t);   // 5.3
   void daily_curve(bool mint);             // 5.4 (mint = false: the curve only)
+  void refresh_curve();                    // 5.4's reads from the book as it is now
   void roll();                             // 5.5
   void incentives(std::int64_t t);         // 5.6
   void apply_drain(int pool, double fraction);
@@ -295,6 +301,7 @@ class Klima2Path {
   double usdc0_ = 0;                // USDC at launch: AQ + the agents' grants
   Klima2Intents in_;
   Klima2Fills fill_;
+  PremiumShares lambda_;            // KL24–KL26 at the last refresh
   double holder_liquid_start_ = 0;  // liquid A of the holder types at the step start
 
   // Orders of the trade period (drawn in clear, executed in after_settle).

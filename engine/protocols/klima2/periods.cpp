@@ -201,10 +201,10 @@ void Klima2Path::portfolio_period(std::int64_t t) {
         if (o.cls == c) asked += o.tonnes;
       for (const BuyerOrder& o : buyer_orders_)
         if (o.cls == c && asked > 0) a_.tonnes[o.agent] += retired * o.tonnes / asked;
-      if (dA >= 1.0) {
-        s_.liquidated = true;
+      if (dA >= 1.0) {  // KL47: the whole supply burned
         s_.burned += s_.n_a;
         s_.n_a = 0;
+        liquidate();
         return;
       }
       s_.n_a -= burn;
@@ -214,32 +214,67 @@ void Klima2Path::portfolio_period(std::int64_t t) {
   (void)Ai;
 }
 
-// 5.4: the curve from the staking shape, the bonds' synthetic yield (KL9), the risk premium (KL23–
-// KL31) and the carbon yield (KL15, KL42). mint = false at launch (§5.0: the curve only).
-void Klima2Path::daily_curve(bool mint) {
-  const PositionArray A_t = bucket_values();
-  s_.S_t = A_t / s_.n_a;
+// KL47: every remaining tonne (liquid and forward, every class) to the G holders pro rata — G in AG
+// counts for its LPs (the Treasury's launch shares for the Treasury) — and no protocol event after.
+void Klima2Path::liquidate() {
+  double tonnes = 0;
+  for (int c = 0; c < n_cls_; ++c) {
+    const auto k = static_cast<std::size_t>(c);
+    const double held = s_.carbon.liquid[k] + s_.bonds.c_fwd.col(c).sum();
+    s_.carbon.liquidated[k] += held;
+    tonnes += held;
+    s_.carbon.liquid[k] = 0;
+    s_.bonds.c_fwd.col(c).setZero();
+  }
+  const double ngc = n_gc();
+  if (ngc > 0 && tonnes > 0) {
+    const double per_g = tonnes / ngc, g_per_ag_share = ag_.token_reserve() / ag_.shares();
+    double paid = 0;
+    for (std::size_t i = 0; i < pop_.size(); ++i) {
+      double g = a_.g_liq[i];
+      if (i >= pop_.ranges[g_staker].begin && i < pop_.ranges[g_staker].end) g += a_.units[i];
+      if (i >= pop_.ranges[lp].begin && i < pop_.ranges[lp].end && a_.cls[i] == pool_ag) g += a_.units[i] * g_per_ag_share;
+      a_.tonnes[i] += per_g * g;
+      paid += per_g * g;
+    }
+    s_.carbon.protocol_tonnes += tonnes - paid;  // the Treasury's, `other`'s and the launch AG shares'
+  }
+  s_.liquidated = true;
+}
+
+// The curve, the class shares and the premium's shares from the book as it is now (5.4's reads):
+// at each day's start of 5.4 and after a roll, so that the positional weights (v_t, G_t, Q_t) of
+// the incentives and resales that follow match the shifted positions.
+void Klima2Path::refresh_curve() {
+  s_.S_t = bucket_values() / s_.n_a;
   s_.curve = yield_curve(s_.S_t, expiries());
   s_.a_i = class_shares();
   s_.g_i = g_class_shares();
   s_.a_cls = std::accumulate(s_.a_i.begin(), s_.a_i.end(), 0.0);
-  const double R = bond_yield(s_.curve, A_t);
   s_.b = premium_discount(s_.curve, s_.S_t);
   s_.beta = beta(s_.a_i, s_.g_i);
   const double ngc = n_gc();
   const double A_Q = aq_.token_reserve() / s_.n_a, A_G = ag_.quote_reserve() / s_.n_a;
   const double G_G = ngc > 0 ? ag_.token_reserve() / ngc : 0.0;
   const double sum_G = std::accumulate(s_.g_i.begin(), s_.g_i.end(), 0.0);
-  const PremiumShares lam = premium_shares(A_Q, A_G, G_G, sum_G);
-  s_.lambda_gg = lam.gg;
-  // KL12–KL14: A of the AG shares locked at each position, over N_A.
-  PositionArray A_Gt, L[2];
-  for (int t = 1; t <= kPositions; ++t) {
-    const int sl = s_.bonds.slot_at(t);
-    A_Gt[t - 1] = s_.bonds.lock_shares[pool_ag][sl] / ag_.shares() * ag_.quote_reserve() / s_.n_a;
-    for (int p = 0; p < 2; ++p) L[p][t - 1] = s_.bonds.lock_shares[p][sl];
-  }
+  lambda_ = premium_shares(A_Q, A_G, G_G, sum_G);
+  s_.lambda_gg = lambda_.gg;
+  PositionArray A_Gt;  // KL12–KL14: A of the AG shares locked at each position, over N_A
+  for (int t = 1; t <= kPositions; ++t)
+    A_Gt[t - 1] = s_.bonds.lock_shares[pool_ag][s_.bonds.slot_at(t)] / ag_.shares() * ag_.quote_reserve() / s_.n_a;
   s_.gov_lp_share = governance_weights(s_.curve, s_.S_t, A_Gt).W.sum();
+}
+
+// 5.4: the curve from the staking shape, the bonds' synthetic yield (KL9), the risk premium (KL23–
+// KL31) and the carbon yield (KL15, KL42). mint = false at launch (§5.0: the curve only).
+void Klima2Path::daily_curve(bool mint) {
+  refresh_curve();
+  const PositionArray A_t = s_.S_t * s_.n_a;
+  const double R = bond_yield(s_.curve, A_t);
+  const PremiumShares& lam = lambda_;
+  PositionArray L[2];
+  for (int t = 1; t <= kPositions; ++t)
+    for (int p = 0; p < 2; ++p) L[p][t - 1] = s_.bonds.lock_shares[p][s_.bonds.slot_at(t)];
   if (!mint) {
     s_.R = R;
     s_.R_lambda = 0;
@@ -344,6 +379,7 @@ void Klima2Path::roll() {
     b.rps_c[s] = b.rps_g[s] = b.rps_a[s] = 0;
     for (int p = 0; p < 2; ++p) b.lock_shares[p][s] = b.rps_lp_a[p][s] = b.rps_lp_g[p][s] = 0;
   }
+  refresh_curve();  // the positions moved: the day's incentives read the shifted curve
 }
 
 // 5.6: G issued by the incentive curve (KL44) and split by KL35–KL41; vesting by KL45.
