@@ -128,15 +128,17 @@ void step_coefficients(const Behaviour& b, const double* signals, const double* 
     out.inv_temp[ti] = 1.0 / t.temperature;
     for (int ai = 0; ai < t.actions; ++ai) {
       const ActionParams& a = t.action[static_cast<std::size_t>(ai)];
-      double c = 0.0;
+      double c = 0.0, f = 0.0;
       for (int k = 0; k < b.signals; ++k) {
         const SignalDecl& sd = b.signal[static_cast<std::size_t>(k)];
         const double s = sd.kind == SignalKind::computed ? signals[k]
                          : sd.kind == SignalKind::own_exit ? exit_share[ti]
                                                            : exit_share[sd.type];
-        c += a.w[static_cast<std::size_t>(k)] * s;  // agents.md Σ_k w_k(a)·s_k, k in increasing order
+        // agents.md Σ_k w_k(a)·s_k, k in increasing order
+        (sd.scaled ? c : f) += a.w[static_cast<std::size_t>(k)] * s;
       }
       out.common[ti][ai] = c;
+      out.fixed[ti][ai] = f;
       double m = 0.0;
       for (int j = 0; j < b.own; ++j) {
         const double vj = a.v[static_cast<std::size_t>(j)];

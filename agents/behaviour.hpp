@@ -51,10 +51,13 @@ void declare_behaviour(config::Schema& schema, const BehaviourDecl& decl);
 Behaviour read_behaviour(const config::Values& values, const BehaviourDecl& decl);
 
 // The per-step part of every score, once per step (agents.md "The behaviour model"):
-//   common[t][a]  = Σ_k w_k(a)·s_k(t)          (s_k(t): signal k as type t sees it)
+//   common[t][a]  = Σ_k w_k(a)·s_k(t) over the signals h_i scales   (s_k(t): signal k as type t sees it)
+//   fixed[t][a]   = Σ_k w_k(a)·s_k(t) over the signals it does not (SignalDecl::scaled = false)
 //   own_max[t][a] = Σ_j max over x_j in [lo_j, hi_j] of v_j(a)·x_j   (+inf if unbounded)
+// so that score_i(a) = h_i·common + fixed + Σ_j v_j·x_ij + b_i(a).
 struct StepCoefficients {
   double common[kMaxTypes][kMaxActions] = {};
+  double fixed[kMaxTypes][kMaxActions] = {};
   double own_max[kMaxTypes][kMaxActions] = {};
   double inv_temp[kMaxTypes] = {};
 };

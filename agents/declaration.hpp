@@ -37,6 +37,9 @@ struct SignalDecl {
   std::string_view doc;
   SignalKind kind = SignalKind::computed;
   int type = -1;  // for exit_of: the type whose exit share this is
+  // The agent's sensitivity h_i scales w_k·s_k unless this is false (a protocol spec may leave a
+  // signal, e.g. Klima 2.0's herding `exit_prev`, outside h_i's reach: then it acts like an own term).
+  bool scaled = true;
 };
 
 // An own term x_ij with the range its values stay in. The range makes the decision's exact skip

@@ -133,7 +133,7 @@ struct TypePass {
     for (int a = 0; a < M; ++a) {
       if (!d.allowed[a]) continue;
       const auto& ap = tp.action[static_cast<std::size_t>(a)];
-      double score = h * co.common[T][a];
+      double score = h * co.common[T][a] + co.fixed[T][a];
       for (int j = 0; j < b.own; ++j) score += ap.v[static_cast<std::size_t>(j)] * d.own[j];
       score += static_cast<double>(pop.bias[static_cast<std::size_t>(a)][i]);
       prob[a] = rho * sigmoid(score * co.inv_temp[T]);
@@ -163,11 +163,11 @@ struct TypePass {
     }
   }
 
-  // The skip test's per-step constants of this type, gathered once per pass: z_a = (h·c_a +
+  // The skip test's per-step constants of this type, gathered once per pass: z_a = (h·c_a + f_a +
   // Σ_j v_aj·x_j + b_a)/T, with x_j the own terms when the protocol computes them in SIMD, else
   // the bound max Σ_j v_aj·x_j of the declared ranges in place of the sum.
   static constexpr int M = P::actions(T);
-  double c_[kMaxActions] = {}, om_[kMaxActions] = {}, v_[kMaxActions][kMaxOwn] = {};
+  double c_[kMaxActions] = {}, f_[kMaxActions] = {}, om_[kMaxActions] = {}, v_[kMaxActions][kMaxOwn] = {};
   int own_used_ = 0;  // own terms with a nonzero weight for some action, a prefix bound
   double inv_t_ = 1.0;
 
@@ -175,6 +175,7 @@ struct TypePass {
     inv_t_ = co.inv_temp[T];
     for (int a = 0; a < M; ++a) {
       c_[a] = co.common[T][a];
+      f_[a] = co.fixed[T][a];
       om_[a] = co.own_max[T][a];
       for (int j = 0; j < b.own; ++j) {
         v_[a][j] = tp.action[static_cast<std::size_t>(a)].v[static_cast<std::size_t>(j)];
@@ -207,7 +208,7 @@ struct TypePass {
     if constexpr (P::own_terms_in_simd(T)) proto.template own_terms<T, A>(i, own, allowed);
     const D h = kernels::load_widened<A>(pop.sensitivity.data() + i);
     for (int a = 0; a < M; ++a) {
-      D za = h * D(c_[a]);
+      D za = h * D(c_[a]) + D(f_[a]);
       if constexpr (P::own_terms_in_simd(T)) {
         for (int o = 0; o < own_used_; ++o) za += D(v_[a][o]) * own[o];
       } else {
@@ -256,7 +257,7 @@ struct TypePass {
     const double h = pop.sensitivity[i];
     double sum = 0.0;
     for (int a = 0; a < M; ++a) {
-      double z = h * c_[a];
+      double z = h * c_[a] + f_[a];
       if constexpr (P::own_terms_in_simd(T)) {
         for (int o = 0; o < own_used_; ++o) z += v_[a][o] * own[o];
       } else {

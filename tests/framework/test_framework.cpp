@@ -56,6 +56,15 @@ TEST_CASE("framework: step coefficients fill herding signals from the exit share
   CHECK(co.common[toyvault::saver][toyvault::withdraw] == 3 * 0.5);
   CHECK(co.own_max[toyvault::trader][toyvault::sell] == -1.0 * -1.0);  // v = −1 at x = lo
   CHECK(co.own_max[toyvault::saver][toyvault::withdraw] == 2.0);
+  CHECK(co.fixed[toyvault::trader][toyvault::sell] == 0.0);  // every toyvault signal is scaled by h_i
+
+  // A signal declared unscaled (SignalDecl::scaled = false) goes to `fixed`, outside h_i's reach.
+  agents::Behaviour unscaled = b;
+  unscaled.signal[2].scaled = false;  // exit_frac
+  agents::step_coefficients(unscaled, signals, exit_share, lo, hi, co);
+  CHECK(co.common[toyvault::trader][toyvault::sell] == 0.0);
+  CHECK(co.fixed[toyvault::trader][toyvault::sell] == 2 * 0.25);
+  CHECK(co.fixed[toyvault::saver][toyvault::withdraw] == 3 * 0.5);
 }
 
 TEST_CASE("framework: toyvault runs, its invariants hold, and --check changes nothing") {

@@ -19,7 +19,9 @@ const agents::BehaviourDecl& Klima2::behaviour() {
         {"mom", "24h log return of P_A (AQ spot)"},
         {"vol", "7d realised volatility of hourly AQ log returns, annualised"},
         {"mkt", "24h log return of the market factor"},
-        {"exit_prev", "share of the agent's type that chose its exit last step", SignalKind::own_exit},
+        // §6: "own terms exit_prev, pnl not scaled by h"
+        {"exit_prev", "share of the agent's type that chose its exit last step (not scaled by h_i)", SignalKind::own_exit,
+         -1, false},
         {"apy_bond", "ln(1 + 365·R/(S·N_A)), the bonds' synthetic yield"},
         {"apy_g", "ln(1 + 365·A value of yesterday's rewards to staked G / A value of staked G)"},
         {"apy_lp", "ln(1 + 365·A value of yesterday's LP rewards and fees / A value of the pools)"},
