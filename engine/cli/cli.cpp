@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "engine/cli/commands.hpp"
+#include "engine/cli/ranks.hpp"
 #include "engine/cli/system_info.hpp"
 #include "engine/config/suggest.hpp"
 #include "engine/core/errors.hpp"
@@ -51,6 +52,11 @@ void add_run_options(CLI::App& cmd, RunArgs& run) {
   cmd.add_flag("--quiet", run.quiet, "No progress or memory report on stderr");
   cmd.add_flag("--json", run.json, "Print the summary as JSON");
   cmd.add_option("--compare", run.compare, "Compare two sweep points A,B (names or indices; repeatable)");
+  cmd.add_flag("--dry-run", run.dry_run,
+               "Print the memory per process, the time per path (from a short timed calibration path) and, with "
+               "--wall-time, the paths per array task; runs nothing else and writes no file");
+  cmd.add_option("--wall-time", run.wall_time,
+                 "With --dry-run: size array tasks for this time limit (2h, 90m, 1d, or Slurm's [D-]HH:MM:SS)");
 }
 
 // `stampede plot` or a bare `stampede`: CLI11 would say "A subcommand is required"; name the
@@ -74,9 +80,42 @@ std::optional<std::string> command_problem(int argc, char** argv) {
   return "a command is required\nthe commands are: " + known;
 }
 
+// `sweep` needs something to sweep over.
+void check_sweep_command(const RunArgs& sweep) {
+  if (sweep.over.empty() && !sweep_block_in(sweep.config))
+    throw InputError("sweep: " + sweep.config + " has no sweep: block; give --over KEY=[v1, v2, ...]");
+}
+
 }  // namespace
 
-int cli_main(int argc, char** argv, const ProtocolRegistry& protocols) {
+int report_errors(const std::function<int()>& command, const std::string& where, std::string* held) {
+  std::string message;
+  int status = kExitOk;
+  try {
+    status = command();
+  } catch (const InputError& e) {
+    message = "stampede: error: " + where + e.what();
+    status = kExitBadInput;
+  } catch (const RuntimeFailure& e) {
+    message = "stampede: runtime failure: " + where + e.what();
+    status = kExitRuntime;
+  } catch (const std::bad_alloc&) {
+    message = "stampede: runtime failure: " + where +
+              "out of memory (lower agents.count, paths in flight (--threads) or the population)";
+    status = kExitRuntime;
+  } catch (const std::exception& e) {
+    message = "stampede: runtime failure: " + where + e.what();
+    status = kExitRuntime;
+  }
+  if (!message.empty()) {
+    message += "\n";
+    if (held) *held = message;
+    else std::cerr << message << std::flush;  // one write: ranks sharing a terminal do not interleave
+  }
+  return status;
+}
+
+int cli_main(int argc, char** argv, const ProtocolRegistry& protocols, Ranks* ranks) {
   CLI::App app{"stampede: Monte Carlo agent-based stress engine for token protocols"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for every command");
@@ -154,11 +193,16 @@ int cli_main(int argc, char** argv, const ProtocolRegistry& protocols) {
     return kExitBadInput;
   }
 
-  try {
+  for (const RunArgs* a : {&run, &sweep, &sens})
+    if (!a->wall_time.empty() && !a->dry_run) {
+      std::cerr << "stampede: error: --wall-time sizes array tasks; it goes with --dry-run\n";
+      return kExitBadInput;
+    }
+  const RunArgs* run_like = *run_cmd ? &run : *sweep_cmd ? &sweep : *sens_cmd ? &sens : nullptr;
+  const auto command = [&]() -> int {
     if (*run_cmd) return command_run(run, protocols);
     if (*sweep_cmd) {
-      if (sweep.over.empty() && !sweep_block_in(sweep.config))
-        throw InputError("sweep: " + sweep.config + " has no sweep: block; give --over KEY=[v1, v2, ...]");
+      check_sweep_command(sweep);
       return command_run(sweep, protocols);
     }
     if (*sens_cmd) return command_run(sens, protocols);
@@ -167,21 +211,20 @@ int cli_main(int argc, char** argv, const ProtocolRegistry& protocols) {
     if (*report_cmd) return command_report(report_file, report_json);
     if (*merge_cmd) return command_merge(merge_inputs, merge_output, merge_force, merge_complete);
     if (*list_cmd) return command_list(list_protocol, protocols);
-  } catch (const InputError& e) {
-    std::cerr << "stampede: error: " << e.what() << "\n";
     return kExitBadInput;
-  } catch (const RuntimeFailure& e) {
-    std::cerr << "stampede: runtime failure: " << e.what() << "\n";
-    return kExitRuntime;
-  } catch (const std::bad_alloc&) {
-    std::cerr << "stampede: runtime failure: out of memory (lower agents.count, paths in flight "
-                 "(--threads) or the population)\n";
-    return kExitRuntime;
-  } catch (const std::exception& e) {
-    std::cerr << "stampede: runtime failure: " << e.what() << "\n";
-    return kExitRuntime;
+  };
+  if (!ranks) return report_errors(command);
+  // Under MPI: a run, sweep or sensitivity is spread over the ranks; every other command (and a
+  // dry run) runs on rank 0 alone, the others waiting for its exit status.
+  if (run_like && !run_like->dry_run) {
+    const int checked = ranks->rank() == 0 && *sweep_cmd ? report_errors([&] {
+      check_sweep_command(sweep);
+      return kExitOk;
+    }) : kExitOk;
+    if (const int s = ranks->worst(checked); s != kExitOk) return s;
+    return run_over_ranks(*run_like, protocols, *ranks);
   }
-  return kExitBadInput;
+  return ranks->worst(ranks->rank() == 0 ? report_errors(command) : kExitOk);
 }
 
 }  // namespace stampede

@@ -7,6 +7,9 @@
 
 namespace stampede {
 
-int cli_main(int argc, char** argv, const ProtocolRegistry& protocols);
+class Ranks;
+
+// `ranks`: the processes of an MPI job this one belongs to (ranks.hpp); null for a plain process.
+int cli_main(int argc, char** argv, const ProtocolRegistry& protocols, Ranks* ranks = nullptr);
 
 }  // namespace stampede

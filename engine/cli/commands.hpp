@@ -2,6 +2,7 @@
 // The subcommands of `stampede`; each returns the process exit status and throws InputError /
 // RuntimeFailure for cli_main to report.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,15 +46,33 @@ struct RunArgs : ScenarioArgs, SweepArgs {
   bool quiet = false;
   bool json = false;
   double checkpoint_every = 2.0;  // seconds between checkpoint saves (at least; see driver.hpp)
+  bool dry_run = false;           // --dry-run: memory, a timed calibration path and sizing advice; nothing written
+  std::string wall_time;          // --wall-time T (with --dry-run): the array tasks' time limit to size for
+  bool print_summary = true;      // false for an MPI rank's part (rank 0 prints the merged file's summary)
 };
 
-int command_run(const RunArgs& args, const ProtocolRegistry& protocols);
+// One rank's share of a run spread over the processes of an MPI job (ranks.hpp): rank `rank` of
+// `size` runs shard rank+1/size of the paths into its part file. command_run fills in `output`
+// (the file the parts are merged into) and `part`.
+struct RankShare {
+  int rank = 0, size = 1;
+  std::string output, part;
+};
+
+// `share`: run one rank's part of the run instead of the whole run (ranks.cpp merges them).
+int command_run(const RunArgs& args, const ProtocolRegistry& protocols, RankShare* share = nullptr);
 int command_validate(const ScenarioArgs& args, const ProtocolRegistry& protocols);
 int command_report(const std::string& file, bool json);
+// What `report` prints for a result file of any kind (run, sweep, splitting).
+std::string report_text(const std::string& file, bool json);
 // `require_complete`: refuse (exit 2, nothing written) a set of shards that does not cover every
 // path (or splitting run) of the run.
 int command_merge(const std::vector<std::string>& inputs, const std::string& output, bool force,
                   bool require_complete = false);
+// The work of `merge`: reads, checks and merges the inputs and writes `output`; returns the line
+// `merge` prints ("merged 4 files (8 paths) into out.h5").
+std::string merge_files(const std::vector<std::string>& inputs, const std::string& output, bool force,
+                        bool require_complete);
 int command_list(const std::string& protocol, const ProtocolRegistry& protocols);
 // `stampede plot`: runs scripts/plot.py (installed beside the binary's share/) with Debian's python3.
 int command_plot(const std::string& file, const std::string& dir, const std::string& format, const char* argv0);
@@ -67,6 +86,11 @@ int command_splitting(const RunArgs& args, const Scenario& scenario, const Model
 bool sweep_block_in(const std::string& config_file);
 
 // --- shared by the commands (run_command.cpp) ---
+
+// Runs a command, turning its exceptions into the exit statuses of engine.md and one line on
+// stderr ("stampede: error: <where><what>"); `where` names an MPI rank ("rank 2/4: ") or is "".
+// With `held`, the line is stored there instead of printed.
+int report_errors(const std::function<int()>& command, const std::string& where = "", std::string* held = nullptr);
 
 // The --set overrides with --paths and --seed appended (they win); InputError for a --paths
 // below 1 or a --seed outside [0, 2^64 - 1].

@@ -49,22 +49,23 @@ int command_validate(const ScenarioArgs& args, const ProtocolRegistry& protocols
   return kExitOk;
 }
 
-int command_report(const std::string& file, bool json) {
+std::string report_text(const std::string& file, bool json) {
   if (results_kind(file) == "splitting") {
     const SplittingData d = read_splitting(file);
-    std::cout << (json ? splitting_json(d) : splitting_table(d));
-    return kExitOk;
+    return json ? splitting_json(d) : splitting_table(d);
   }
   if (is_sweep_file(file)) {
     const SweepData sweep = read_sweep(file);
-    if (json) std::cout << sweep_json(sweep);
-    else std::cout << (sweep.sensitivity ? sensitivity_table(sweep) : sweep_table(sweep));
-    return kExitOk;
+    if (json) return sweep_json(sweep);
+    return sweep.sensitivity ? sensitivity_table(sweep) : sweep_table(sweep);
   }
   const RunData data = read_results(file);
   const Summary summary = summarize(data);
-  if (json) std::cout << summary_json(summary, data.meta) << "\n";
-  else std::cout << summary_table(summary, data.meta);
+  return json ? summary_json(summary, data.meta) + "\n" : summary_table(summary, data.meta);
+}
+
+int command_report(const std::string& file, bool json) {
+  std::cout << report_text(file, json);
   return kExitOk;
 }
 
@@ -91,8 +92,8 @@ void write_merged(const std::string& output, bool force, bool require_complete, 
 
 }  // namespace
 
-int command_merge(const std::vector<std::string>& inputs, const std::string& output, bool force,
-                  bool require_complete) {
+std::string merge_files(const std::vector<std::string>& inputs, const std::string& output, bool force,
+                        bool require_complete) {
   check_output_file(output, force);
   std::size_t splittings = 0, sweeps = 0;
   for (const auto& f : inputs) {
@@ -109,9 +110,8 @@ int command_merge(const std::vector<std::string>& inputs, const std::string& out
     const SplittingData merged = merge_splitting(std::move(parts), inputs);
     write_merged(output, force, require_complete, merged, static_cast<std::int64_t>(merged.runs.size()),
                  merged.meta.n_paths, "splitting runs", write_splitting);
-    std::cout << "merged " << inputs.size() << " splitting files (" << merged.runs.size() << " runs) into " << output
-              << "\n";
-    return kExitOk;
+    return "merged " + std::to_string(inputs.size()) + " splitting files (" + std::to_string(merged.runs.size()) +
+           " runs) into " + output;
   }
   if (sweeps > 0) {
     std::vector<SweepData> parts;
@@ -119,16 +119,21 @@ int command_merge(const std::vector<std::string>& inputs, const std::string& out
     const SweepData merged = merge_sweeps(std::move(parts), inputs);
     const auto held = static_cast<std::int64_t>(merged.points.front().run.paths.size());
     write_merged(output, force, require_complete, merged, held, merged.meta.n_paths, "paths", write_sweep);
-    std::cout << "merged " << inputs.size() << " sweep files (" << merged.points.size() << " points, " << held
-              << " paths each) into " << output << "\n";
-    return kExitOk;
+    return "merged " + std::to_string(inputs.size()) + " sweep files (" + std::to_string(merged.points.size()) +
+           " points, " + std::to_string(held) + " paths each) into " + output;
   }
   std::vector<RunData> parts;
   for (const auto& f : inputs) parts.push_back(read_results(f));
   const RunData merged = merge_runs(std::move(parts), inputs);
   write_merged(output, force, require_complete, merged, static_cast<std::int64_t>(merged.paths.size()),
                merged.meta.n_paths, "paths", write_results);
-  std::cout << "merged " << inputs.size() << " files (" << merged.paths.size() << " paths) into " << output << "\n";
+  return "merged " + std::to_string(inputs.size()) + " files (" + std::to_string(merged.paths.size()) +
+         " paths) into " + output;
+}
+
+int command_merge(const std::vector<std::string>& inputs, const std::string& output, bool force,
+                  bool require_complete) {
+  std::cout << merge_files(inputs, output, force, require_complete) << "\n";
   return kExitOk;
 }
 

@@ -18,9 +18,12 @@
 #include "engine/cli/commands.hpp"
 #include "engine/cli/memory.hpp"
 #include "engine/cli/progress.hpp"
+#include "engine/cli/ranks.hpp"
+#include "engine/cli/sizing.hpp"
 #include "engine/cli/system_info.hpp"
 #include "engine/core/errors.hpp"
 #include "engine/config/sweep_spec.hpp"
+#include "engine/driver/checkpoint.hpp"
 #include "engine/driver/driver.hpp"
 #include "engine/driver/run_points.hpp"
 #include "engine/driver/scenario_loader.hpp"
@@ -94,11 +97,62 @@ void check_output_file(const std::string& file, bool force) {
     throw InputError(file + " already exists; pass --force to overwrite it");
 }
 
-int command_run(const RunArgs& args, const ProtocolRegistry& protocols) {
+MemoryEstimate estimate_points_memory(const std::vector<PreparedPoint>& points, const RunShape& shape,
+                                      std::int64_t paths, int threads, std::int64_t stored) {
+  // Points run one after another: the largest point's paths in flight, plus every point's results.
+  MemoryEstimate mem{};
+  double results = 0.0;
+  for (const auto& p : points) {
+    const MemoryEstimate m = estimate_memory(*p.model, shape, paths, threads, stored);
+    results += m.results;
+    if (m.per_path >= mem.per_path) mem = m;
+  }
+  mem.results = results;
+  mem.total = mem.per_path * static_cast<double>(mem.in_flight) + mem.results;
+  return mem;
+}
+
+namespace {
+
+// Under MPI with --resume, a rank whose part file exists (it completed in an earlier attempt that
+// another rank did not) keeps it if it is this run's part: same configuration of every point,
+// seed, paths and shard.
+bool part_is_this_runs(const std::string& part, const std::vector<PreparedPoint>& points, const Scenario& scenario,
+                       const Shard& shard) {
+  const std::string kind = results_kind(part);
+  std::vector<std::string> shas;
+  RunMeta meta;
+  if (kind == "splitting") {
+    meta = read_splitting(part).meta;
+    shas.push_back(meta.config_sha256);
+  } else if (kind == "sweep") {
+    const SweepData d = read_sweep(part);
+    meta = d.meta;
+    for (const auto& p : d.points) shas.push_back(p.run.meta.config_sha256);
+  } else {
+    meta = read_results(part).meta;
+    shas.push_back(meta.config_sha256);
+  }
+  const std::int64_t n = scenario.splitting_replicas > 0 ? scenario.splitting_runs : scenario.paths;
+  if (meta.seed != scenario.seed || meta.shard != shard.str() || meta.n_paths != n || shas.size() != points.size())
+    return false;
+  for (std::size_t i = 0; i < points.size(); ++i)
+    if (shas[i] != points[i].scenario.config_sha256) return false;
+  return true;
+}
+
+}  // namespace
+
+int command_run(const RunArgs& args, const ProtocolRegistry& protocols, RankShare* share) {
   const std::vector<std::string> sets = scenario_overrides(args);
 
   Shard shard;
-  if (!args.shard.empty()) {
+  if (share) {
+    if (!args.shard.empty())
+      throw InputError("--shard: under MPI every rank runs its own shard (rank k of N runs shard k/N); drop --shard, "
+                       "or run the shards as separate processes without mpirun");
+    shard = Shard{share->rank + 1, share->size};
+  } else if (!args.shard.empty()) {
     auto s = parse_shard(args.shard);
     if (!s) throw InputError("--shard: expected k/N with 1 <= k <= N, got \"" + args.shard + "\"");
     shard = *s;
@@ -113,31 +167,63 @@ int command_run(const RunArgs& args, const ProtocolRegistry& protocols) {
     throw InputError("--shard: a precision target (stop.ci_half_width) decides the number of paths from every "
                      "path's result, so it cannot be split into shards; run it whole, or set paths (without stop) "
                      "and split that");
+  if (scenario.ci_half_width && share && share->size > 1)
+    throw InputError("a precision target (stop.ci_half_width, --ci-half-width) cannot be spread over MPI ranks: the "
+                     "number of paths is decided after each batch from every path of it; run it in one process "
+                     "(mpirun -np 1, or without mpirun), or set paths (without stop) and spread that");
   const std::uint64_t first = shard.first_path(scenario.paths), end = shard.end_path(scenario.paths);
   const std::int64_t n_here = static_cast<std::int64_t>(end - first);
-  if (n_here == 0)
+  if (share) {
+    const std::int64_t n = scenario.splitting_replicas > 0 ? scenario.splitting_runs : scenario.paths;
+    if (shard.count > n)
+      throw InputError("mpirun: " + std::to_string(shard.count) + " ranks for " +
+                       (scenario.splitting_replicas > 0 ? count_of(n, "splitting run", "splitting runs")
+                                                        : count_of(n, "path", "paths")) +
+                       ": some ranks would hold none; use at most " + std::to_string(n) + " ranks");
+  }
+  if (n_here == 0 && scenario.splitting_replicas == 0)  // splitting shards runs, not paths (its own check)
     throw InputError("--shard " + args.shard + ": shard " + std::to_string(shard.index) + " of " +
                      std::to_string(shard.count) + " holds no paths (" +
                      count_of(scenario.paths, "path", "paths") + " in " + std::to_string(shard.count) +
                      " shards); use at most " + std::to_string(scenario.paths) + " shards");
 
-  // The output, its checkpoints and their directory, before any work (nothing is overwritten or
-  // discarded without --force).
-  const std::string out = args.output.empty() ? scenario.name + ".h5" : args.output;
-  std::vector<std::string> ckpts;
-  for (std::size_t i = 0; i < points.size(); ++i)
-    ckpts.push_back(is_sweep ? out + "." + std::to_string(i) + ".ckpt" : out + ".ckpt");
-  check_output_file(out, args.force);
-  std::error_code ec;
-  for (const auto& ckpt : ckpts)
-    if (!args.resume && !args.force && std::filesystem::exists(std::filesystem::symlink_status(ckpt, ec)))
-      throw InputError(ckpt + " is the checkpoint of an earlier run that did not finish; pass --resume to continue "
-                              "it, or --force to discard it");
-
   const Protocol& protocol = *protocols.find(scenario.protocol);
   ModelOptions options;
   options.check = args.check;
   for (auto& p : points) p.model = protocol.build(p.scenario, options);
+
+  if (args.dry_run) return command_dry_run(args, scenario, points, shard, effective_threads(args.threads));
+
+  // The output, its checkpoints and their directory, before any work (nothing is overwritten or
+  // discarded without --force). An MPI rank writes its part, merged into the output by rank 0.
+  std::string out = args.output.empty() ? scenario.name + ".h5" : args.output;
+  std::error_code ec;
+  if (share) {
+    check_output_file(out, args.force);
+    share->output = out;
+    share->part = out = rank_part_file(out, share->rank, share->size);
+    const auto part_status = std::filesystem::symlink_status(out, ec);
+    if (std::filesystem::exists(part_status) && !std::filesystem::is_directory(part_status)) {
+      const bool ours = args.resume && part_is_this_runs(out, points, scenario, shard);
+      if (ours) {
+        std::cerr << "rank " << shard.str() << ": " << out << " is complete from an earlier attempt; kept\n";
+        return kExitOk;
+      }
+      if (!args.force)
+        throw InputError(out + " is a part (shard " + shard.str() + ") left by an earlier run under MPI" +
+                         (args.resume ? " of another configuration, seed or paths; remove it, or "
+                                        "pass --force to discard it"
+                                      : "; pass --resume to keep it and continue that run, or --force to discard it"));
+    }
+  }
+  std::vector<std::string> ckpts;
+  for (std::size_t i = 0; i < points.size(); ++i)
+    ckpts.push_back(is_sweep ? out + "." + std::to_string(i) + ".ckpt" : out + ".ckpt");
+  check_output_file(out, args.force);
+  for (const auto& ckpt : ckpts)
+    if (!args.resume && !args.force && std::filesystem::exists(std::filesystem::symlink_status(ckpt, ec)))
+      throw InputError(ckpt + " is the checkpoint of an earlier run that did not finish; pass --resume to continue "
+                              "it, or --force to discard it");
 
   if (scenario.splitting_replicas > 0) {
     if (is_sweep || scenario.ci_half_width)
@@ -152,18 +238,9 @@ int command_run(const RunArgs& args, const ProtocolRegistry& protocols) {
     std::cerr << "stampede: note: --threads " << args.threads << " is more than the " << threads
               << " threads available here; running with " << count_of(threads, "thread", "threads") << "\n";
 
-  // Memory estimate before any allocation (engine.md "Robustness"): points run one after another,
-  // so the largest point's paths in flight, plus every point's results.
+  // Memory estimate before any allocation (engine.md "Robustness").
   const std::int64_t most_paths = scenario.ci_half_width ? scenario.stop_max_paths : n_here;
-  MemoryEstimate mem{};
-  double results = 0.0;
-  for (const auto& p : points) {
-    const MemoryEstimate m = estimate_memory(*p.model, shape, most_paths, threads, scenario.store_paths);
-    results += m.results;
-    if (m.per_path >= mem.per_path) mem = m;
-  }
-  mem.results = results;
-  mem.total = mem.per_path * static_cast<double>(mem.in_flight) + mem.results;
+  const MemoryEstimate mem = estimate_points_memory(points, shape, most_paths, threads, scenario.store_paths);
   if (!args.quiet) std::cerr << "memory: " << memory_text(mem) << "\n";
   check_memory(mem);
 
@@ -197,6 +274,12 @@ int command_run(const RunArgs& args, const ProtocolRegistry& protocols) {
       std::lock_guard lock(bar_mutex);
       bar.update(p);
     };
+
+  if (args.resume && !args.quiet)
+    for (const auto& ckpt : ckpts)
+      if (const auto saved = checkpoint_paths(ckpt))
+        std::cerr << "resuming: " << count_of(static_cast<std::int64_t>(*saved), "completed path", "completed paths")
+                  << " in " << ckpt << "\n";
 
   g_stop = false;
   auto old_int = std::signal(SIGINT, on_stop_signal);
@@ -299,11 +382,12 @@ int command_run(const RunArgs& args, const ProtocolRegistry& protocols) {
   }
   for (const auto& ckpt : ckpts) std::filesystem::remove(ckpt, ec);
 
-  std::cout << summary_text;
+  if (args.print_summary) std::cout << summary_text;
   if (!args.quiet) {
     char buf[160];
     std::snprintf(buf, sizeof buf, "%.3g agent-steps/s over %.2f s with ", r.agent_steps_per_second, r.wall_seconds);
-    std::cerr << "wrote " << out << " (" << buf << count_of(threads, "thread", "threads") << ")\n";
+    std::cerr << (share ? "rank " + shard.str() + ": wrote its part " : std::string("wrote ")) << out << " ("
+              << buf << count_of(threads, "thread", "threads") << ")\n";
   }
   return kExitOk;
 }

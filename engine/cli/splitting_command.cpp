@@ -79,7 +79,7 @@ int command_splitting(const RunArgs& args, const Scenario& scenario, const Model
   } catch (const ResultsFileExists& e) {
     throw InputError(std::string(e.what()) + "; pass --force to overwrite it");
   }
-  std::cout << (args.json ? splitting_json(d) : splitting_table(d));
+  if (args.print_summary) std::cout << (args.json ? splitting_json(d) : splitting_table(d));
   if (!args.quiet) std::cerr << "wrote " << out << " (" << m.wall_seconds << " s)\n";
   return kExitOk;
 }

@@ -182,4 +182,19 @@ std::optional<CheckpointState> load_checkpoint(const std::string& path, const st
   return s;
 }
 
+std::optional<std::uint64_t> checkpoint_paths(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return std::nullopt;
+  char magic[sizeof kMagic];
+  std::uint64_t length = 0, tag_length = 0, count = 0;
+  std::uint32_t crc = 0;
+  const bool ok = std::fread(magic, 1, sizeof magic, f) == sizeof magic && std::memcmp(magic, kMagic, sizeof kMagic) == 0 &&
+                  std::fread(&length, 8, 1, f) == 1 && std::fread(&crc, 4, 1, f) == 1 &&
+                  std::fread(&tag_length, 8, 1, f) == 1 && tag_length < length &&
+                  std::fseek(f, static_cast<long>(tag_length), SEEK_CUR) == 0 && std::fread(&count, 8, 1, f) == 1;
+  std::fclose(f);
+  if (!ok) return std::nullopt;
+  return count;
+}
+
 }  // namespace stampede

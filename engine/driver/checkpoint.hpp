@@ -32,4 +32,8 @@ std::optional<CheckpointState> load_checkpoint(const std::string& path, const st
                                                std::size_t n_events, std::size_t n_series_values,
                                                std::int64_t n_series, std::int64_t n_records);
 
+// The number of completed paths a checkpoint file says it holds, read from its first bytes only
+// (for a message; load_checkpoint checks the whole file); nullopt if it is absent or unreadable.
+std::optional<std::uint64_t> checkpoint_paths(const std::string& path);
+
 }  // namespace stampede

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <thread>
 
 #include "engine/core/errors.hpp"
@@ -120,6 +121,9 @@ TEST_CASE("a run interrupted midway and resumed equals the uninterrupted run") {
   CHECK(partial.interrupted);
   CHECK(seen >= 5);
   CHECK(partial.paths.size() < 16);
+  // The count a resumed run announces, read from the checkpoint's first bytes.
+  CHECK(checkpoint_paths(ckpt) == std::optional<std::uint64_t>(partial.paths.size()));
+  CHECK_FALSE(checkpoint_paths(ckpt + ".absent"));
 
   // A kill during a write leaves the half-written temporary file, never a half-written checkpoint
   // (the new one is renamed over the old one): the temporary file is ignored.
@@ -128,6 +132,7 @@ TEST_CASE("a run interrupted midway and resumed equals the uninterrupted run") {
     const unsigned char junk[5] = {0xff, 0x01, 0x00, 0x00, 0x00};
     std::fwrite(junk, 1, sizeof junk, f);
     std::fclose(f);
+    CHECK_FALSE(checkpoint_paths(ckpt + ".tmp"));  // not a checkpoint: no count
   }
   // One flipped byte anywhere in a checkpoint is caught by its CRC-32 and refused.
   {
