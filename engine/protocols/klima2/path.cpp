@@ -340,6 +340,7 @@ void Klima2Path::credit_protocol_ag() {
 // Phase 1 (5.1): exogenous processes, carbon prices, this step's drains.
 void Klima2Path::begin_step(std::int64_t t) {
   now_ = t * ctx_.dt_seconds;
+  if (trade_steps_ > 0 && t % trade_steps_ == 0) open_period();
   exo_.advance(t, s_.n_a);
   advance_carbon_prices(t);
   drain_[pool_aq] = drain_[pool_ag] = 0;

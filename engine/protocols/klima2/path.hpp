@@ -32,6 +32,7 @@
 #include "engine/protocols/klima2/curve.hpp"
 #include "engine/protocols/klima2/incentives.hpp"
 #include "engine/protocols/klima2/klima2.hpp"
+#include "engine/protocols/klima2/portfolio.hpp"
 #include "engine/protocols/klima2/premium.hpp"
 #include "kernels/accrue_reward_per_share.hpp"
 
@@ -143,6 +144,15 @@ struct SellerOrder {
   int cls = 0;
   int position = 0;  // 0 spot, else the forward position
   double tonnes = 0, pv = 0, sell_fraction = 0;
+};
+
+// The state a trade period opened with (§5.3: accept decisions and KL43 use it; execution uses
+// the state current when each class runs).
+struct PeriodOpening {
+  double p_a = 0, n_a = 0, x_aq = 0;
+  std::vector<double> price, c_bar, c_liquid, a_i;  // per class: p_i, C̄_i, C_i0, A_i
+  std::vector<Quote> quote;                         // per class: k_b, k_s
+  PositionArray B = PositionArray::Ones();
 };
 
 // An offset buyer's accepted order (tonnes after the caps).
@@ -301,6 +311,8 @@ class Klima2Path {
   double usdc0_ = 0;                // USDC at launch: AQ + the agents' grants
   Klima2Intents in_;
   Klima2Fills fill_;
+  PeriodOpening open_;              // the current trade period's opening state
+  void open_period();
   PremiumShares lambda_;            // KL24–KL26 at the last refresh
   double holder_liquid_start_ = 0;  // liquid A of the holder types at the step start
 

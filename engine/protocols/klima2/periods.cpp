@@ -31,24 +31,46 @@ double Klima2Path::accept_probability(int type, std::size_t agent, double gap) c
   return static_cast<double>(pop_.attention[agent]) * logistic(z / tp.temperature);
 }
 
-// Seller's gap (§6): (B_t·bid_i·P_A − p_i·e^(−ρE_t)) / (p_i·e^(−ρE_t)); spot: t = 0, B = 1, E = 0.
-double Klima2Path::order_gap_seller(int cls, int position) const {
-  const double p = std::exp(s_.carbon.ln_price[static_cast<std::size_t>(cls)]);
-  const double E = position > 0 ? E_label_[position - 1] : 0.0;
-  const double B = position > 0 ? s_.curve.B[position - 1] : 1.0;
-  const double fair = p * std::exp(-p_.seller.discount_rate * E);
-  const double cb = c_bar(cls);
-  const Quote q = quote(s_.a_i[static_cast<std::size_t>(cls)], s_.g_i[static_cast<std::size_t>(cls)]);
-  // An empty class (C̄ = 0) pays KL20's ΔA for a tonne: its marginal bid is k_b²·N_A per tonne.
-  const double b = cb > 0 ? bid(q, s_.n_a, cb) : q.k_b * q.k_b * s_.n_a;
-  return (B * b * dec_.p_a - fair) / fair;
+// The opening state of a trade period (§5.3), taken at its first step's start.
+void Klima2Path::open_period() {
+  PeriodOpening& o = open_;
+  o.p_a = aq_.spot();
+  o.n_a = s_.n_a;
+  o.x_aq = aq_.token_reserve();
+  o.B = s_.curve.B;
+  const auto n = static_cast<std::size_t>(n_cls_);
+  o.price.resize(n);
+  o.c_bar.resize(n);
+  o.c_liquid.resize(n);
+  o.a_i.resize(n);
+  o.quote.resize(n);
+  for (int c = 0; c < n_cls_; ++c) {
+    const auto k = static_cast<std::size_t>(c);
+    o.price[k] = std::exp(s_.carbon.ln_price[k]);
+    o.c_bar[k] = c_bar(c);
+    o.c_liquid[k] = s_.carbon.liquid[k];
+    o.a_i[k] = s_.a_i[k];
+    o.quote[k] = quote(s_.a_i[k], s_.g_i[k]);
+  }
 }
 
-// Buyer's gap (§6): (p_i − ask_i·P_A)/p_i.
+// Seller's gap (§6) at the period's opening: (B_t·bid_i·P_A − p_i·e^(−ρE_t)) / (p_i·e^(−ρE_t));
+// spot: t = 0, B = 1, E = 0.
+double Klima2Path::order_gap_seller(int cls, int position) const {
+  const auto k = static_cast<std::size_t>(cls);
+  const double E = position > 0 ? E_label_[position - 1] : 0.0;
+  const double B = position > 0 ? open_.B[position - 1] : 1.0;
+  const double fair = open_.price[k] * std::exp(-p_.seller.discount_rate * E);
+  const Quote& q = open_.quote[k];
+  // An empty class (C̄ = 0) pays KL20's ΔA for a tonne: its marginal bid is k_b²·N_A per tonne.
+  const double b = open_.c_bar[k] > 0 ? bid(q, open_.n_a, open_.c_bar[k]) : q.k_b * q.k_b * open_.n_a;
+  return (B * b * open_.p_a - fair) / fair;
+}
+
+// Buyer's gap (§6) at the period's opening: (p_i − ask_i·P_A)/p_i.
 double Klima2Path::order_gap_buyer(int cls) const {
-  const double p = std::exp(s_.carbon.ln_price[static_cast<std::size_t>(cls)]);
-  const Quote q = quote(s_.a_i[static_cast<std::size_t>(cls)], s_.g_i[static_cast<std::size_t>(cls)]);
-  return (p - ask(q, s_.n_a, s_.carbon.liquid[static_cast<std::size_t>(cls)]) * dec_.p_a) / p;
+  const auto k = static_cast<std::size_t>(cls);
+  return (open_.price[k] - ask(open_.quote[k], open_.n_a, open_.c_liquid[k]) * open_.p_a) / open_.price[k];
 }
 
 // 5.3's orders of the period, decided on its opening state: arrivals N ~ Poisson(rate·period) per
@@ -64,7 +86,7 @@ void Klima2Path::draw_orders(std::int64_t t) {
   std::fill(D.begin(), D.end(), 0.0);
   for (int c = 0; c < n_cls_; ++c) {
     const auto k = static_cast<std::size_t>(c);
-    const bool priced = s_.a_i[k] > 0;
+    const bool priced = open_.a_i[k] > 0;
     if (!priced && (s_.carbon.liquid[k] > 0 || s_.bonds.c_fwd.col(c).sum() > 0) && first_[e_unpriced_class] < 0)
       first_[e_unpriced_class] = t;
     if (!sellers.empty()) {
@@ -85,7 +107,7 @@ void Klima2Path::draw_orders(std::int64_t t) {
           continue;
         }
         if (u >= accept_probability(carbon_seller, o.agent, order_gap_seller(c, o.position))) continue;
-        o.pv = (o.position > 0 ? s_.curve.B[o.position - 1] : 1.0) * o.tonnes;
+        o.pv = (o.position > 0 ? open_.B[o.position - 1] : 1.0) * o.tonnes;
         if (seller_orders_.size() < kMaxOrders) seller_orders_.push_back(o);
       }
     }
@@ -98,7 +120,7 @@ void Klima2Path::draw_orders(std::int64_t t) {
         o.tonnes = rng::sample(p_.buyer.size, q);
         o.agent = buyers.begin + static_cast<std::size_t>(rng::uniform_int(q, 0, static_cast<std::int64_t>(buyers.size()) - 1));
         const double u = q.uniform();
-        if (!priced || !(s_.carbon.liquid[k] > 0)) {
+        if (!priced || !(open_.c_liquid[k] > 0)) {
           s_.carbon.rejected += 1;
           continue;
         }
@@ -113,12 +135,12 @@ void Klima2Path::draw_orders(std::int64_t t) {
   for (int c = 0; c < n_cls_; ++c) {
     const auto k = static_cast<std::size_t>(c);
     if (!(D[k] > 0)) continue;
-    const double cap = p_.max_retire_fraction * s_.carbon.liquid[k];
+    const double cap = p_.max_retire_fraction * open_.c_liquid[k];
     if (D[k] > cap) scale[k] = cap / D[k], D[k] = cap;
-    offset_a_[k] = offset_cost(quote(s_.a_i[k], s_.g_i[k]), s_.n_a, s_.carbon.liquid[k], D[k]);  // KL43
+    offset_a_[k] = offset_cost(open_.quote[k], open_.n_a, open_.c_liquid[k], D[k]);  // KL43
     total_a += offset_a_[k];
   }
-  const double cap_a = p_.offset_max_pool_fraction * aq_.token_reserve();
+  const double cap_a = p_.offset_max_pool_fraction * open_.x_aq;
   if (total_a > cap_a) {
     // Scale every order by the same factor: tonnes and KL43's A (recomputed for the smaller D).
     const double f = cap_a / total_a;
@@ -127,7 +149,7 @@ void Klima2Path::draw_orders(std::int64_t t) {
       if (!(D[k] > 0)) continue;
       D[k] *= f;
       scale[k] *= f;
-      offset_a_[k] = offset_cost(quote(s_.a_i[k], s_.g_i[k]), s_.n_a, s_.carbon.liquid[k], D[k]);
+      offset_a_[k] = offset_cost(open_.quote[k], open_.n_a, open_.c_liquid[k], D[k]);
     }
   }
   for (BuyerOrder& o : buyer_orders_) o.tonnes *= scale[static_cast<std::size_t>(o.cls)];
