@@ -40,15 +40,11 @@ struct Context {
 };
 
 // klima2's holder types at biases −4 (every action) so that a 400-agent run exercises them.
-std::vector<std::string> klima2_active(bool lp_reentry = false, std::vector<std::string> sets = {}) {
-  if (lp_reentry) {
-    sets.push_back("agents.lp.reentry=0.5");
-    sets.push_back("agents.lp.add.bias={dist: normal, mean: 0, sd: 1}");
-  }
+std::vector<std::string> klima2_active(std::vector<std::string> sets = {}) {
   for (const char* a : {"bond_staker.bond", "bond_staker.sell_a", "bond_staker.sell_g", "liquid_holder.sell_a",
                         "liquid_holder.buy_a", "liquid_holder.sell_g", "g_staker.stake_g", "g_staker.unstake_g",
                         "g_staker.sell_a", "lp.add", "lp.remove", "lp.sell_a", "lp.sell_g"})
-    if (!(lp_reentry && std::string(a) == "lp.add")) sets.push_back(std::string("agents.") + a + ".bias={dist: normal, mean: -4, sd: 1}");
+    sets.push_back(std::string("agents.") + a + ".bias={dist: normal, mean: -4, sd: 1}");
   return sets;
 }
 
@@ -146,11 +142,15 @@ const std::map<std::string, Context>& contexts() {
         "                  {at: 6d, kind: liquidity_drain, target: aq, size: 0.5, duration: 2h},\n"
         "                  {at: 8d, kind: liquidity_drain, target: ag, size: 0.5, duration: 2h}]}\n",
         // bond stakers hold liquid A only once a bond matures: daily rolls pay one bucket a day
-        {{"agents.bond_staker.", klima2_active(false, {"klima2.bond.roll_period=1d"})},
+        {{"agents.bond_staker.", klima2_active({"klima2.bond.roll_period=1d"})},
          {"agents.liquid_holder.", klima2_active()},
          {"agents.g_staker.", klima2_active()},
          // an LP adds after it has removed (it holds no liquid A or USDC at launch) and re-entered
-         {"agents.lp.", klima2_active(true)},
+         {"agents.lp.", {"agents.lp.reentry=0.5", "agents.lp.add.bias={dist: normal, mean: 0, sd: 1}",
+                         "agents.lp.remove.bias={dist: normal, mean: -4, sd: 1}",
+                         "agents.lp.sell_a.bias={dist: normal, mean: -6, sd: 1}",
+                         "agents.lp.sell_g.bias={dist: normal, mean: -4, sd: 1}",
+                         "agents.g_staker.stake_g.bias={dist: normal, mean: -4, sd: 1}"}},  // apy_g > 0
          {"accept.w.apy_g", klima2_active()},
          {"klima2.bucket_tilt", klima2_active()},
          {"agents.init.usdc_per_a", klima2_active()},

@@ -38,9 +38,8 @@ const agents::BehaviourDecl& Klima2::behaviour() {
     const auto h = Distribution::lognormal(0.0, 0.5);
     using W = std::vector<std::pair<int, double>>;
     const W sell_a_w = {{sig_dev, -1}, {sig_mom, -3}, {sig_vol, 0.2}, {sig_mkt, -3}, {sig_exit_prev, 30}};
+    // `sell_a` is every holder type's exit (§6); the lp's `remove` is one too.
     const ActionDecl sell_a{"sell_a", "sell all liquid A on AQ", true, -8.0, all, sell_a_w, {{own_pnl, -1}}, true};
-    ActionDecl sell_a_plain = sell_a;
-    sell_a_plain.exit = false;  // the lp's exit is `remove`
     const ActionDecl sell_g{"sell_g", "sell f_i of liquid G on AG (G questions: masked while no G is held)", false,
                             -8.0, U(0.5, 1.0), {{sig_mom, -3}, {sig_exit_prev, 30}, {sig_apy_g, -0.5}}, {}};
     const ActionDecl accept{"accept", "accept an order on arrival (per order, ρ = 1: P = σ(score/T))", false, 0.0, all,
@@ -70,7 +69,7 @@ const agents::BehaviourDecl& Klima2::behaviour() {
            -8.0, U(0.1, 0.3), {{sig_vol, -0.2}, {sig_apy_lp, 0.5}, {sig_exit_prev, -10}}, {}},
           {"remove", "remove all unlocked LP shares", true, -8.5, all,
            {{sig_dev, -1}, {sig_vol, 0.2}, {sig_apy_lp, -0.5}, {sig_exit_prev, 30}}, {{own_pnl, -1}}, true},
-          sell_a_plain, sell_g},
+          sell_a, sell_g},
          {own_pnl}},
         {"carbon_seller", 0.05, all, Distribution::constant(1.0), 1.0, false, 0.0, {accept}, {}},
         {"offset_buyer", 0.05, all, Distribution::constant(1.0), 1.0, false, 0.0, {accept}, {}},
