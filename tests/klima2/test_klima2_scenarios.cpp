@@ -112,6 +112,11 @@ TEST_CASE("klima2: per-class lists take one value for every class or one per cla
                        doctest::Contains("klima2.class_pref"), InputError);
   CHECK_THROWS_WITH_AS(klima2_test::scenario("klima2-smoke.yaml", {"agents.carbon_seller.rate=[1, 2, 3]"}),
                        doctest::Contains("agents.carbon_seller.rate"), InputError);
+  // Launch amounts that cannot be: AG's A beyond the Treasury's 12.5%, G allocations beyond the supply.
+  CHECK_THROWS_WITH_AS(klima2_test::scenario("klima2-smoke.yaml", {"klima2.initial.ag_a=5e6"}),
+                       doctest::Contains("klima2.initial.ag_a"), InputError);
+  CHECK_THROWS_WITH_AS(klima2_test::scenario("klima2-smoke.yaml", {"klima2.g.incentive_pool=9e7"}),
+                       doctest::Contains("klima2.g.supply"), InputError);
 }
 
 TEST_CASE("klima2: a path started past launch (klima2.start_at) is the launch path's continuation, bit for bit") {

@@ -113,6 +113,12 @@ void Klima2::declare(config::Schema& s) {
     if (bonded > 0.875 - v.real("klima2.initial.aq_a") / v.real("klima2.initial.a_supply"))
       r.error("klima2.initial.bonded_fraction",
               "bonded A and AQ's A must fit in the holders' 87.5% of a_supply (bonded_fraction ≤ 0.875 − aq_a/a_supply)");
+    if (v.real("klima2.initial.ag_a") > 0.125 * v.real("klima2.initial.a_supply"))
+      r.error("klima2.initial.ag_a", "AG's A comes out of the Treasury's 12.5% of klima2.initial.a_supply: at most " +
+                                         config::format_number(0.125 * v.real("klima2.initial.a_supply")));
+    if (v.real("klima2.g.incentive_pool") + v.real("klima2.g.holder_vesting") + v.real("klima2.g.other_vesting") +
+            v.real("klima2.initial.ag_g") > v.real("klima2.g.supply"))
+      r.error("klima2.g.supply", "must cover klima2.g.incentive_pool + holder_vesting + other_vesting + initial.ag_g");
     if (v.integer("agents.carbon_seller.forward_min") > v.integer("agents.carbon_seller.forward_max"))
       r.error("agents.carbon_seller.forward_min", "must not exceed agents.carbon_seller.forward_max");
     if (v.duration_s("klima2.g.vest_start") >= v.duration_s("klima2.g.vest_end"))
