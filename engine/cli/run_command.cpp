@@ -16,6 +16,7 @@
 #include <mutex>
 
 #include "engine/cli/commands.hpp"
+#include "engine/cli/run_meta.hpp"
 #include "engine/cli/memory.hpp"
 #include "engine/cli/progress.hpp"
 #include "engine/cli/ranks.hpp"
@@ -312,24 +313,9 @@ int command_run(const RunArgs& args, const ProtocolRegistry& protocols, RankShar
     return sig == SIGTERM ? 143 : 130;
   }
 
-  RunMeta meta;
-  meta.scenario = scenario.name;
-  meta.protocol = scenario.protocol;
-  meta.shard = shard.str();
-  meta.engine_version = engine_version();
-  meta.git_commit = git_commit();
-  meta.created_utc = utc_now_iso8601();
-  meta.config_yaml = scenario.resolved_yaml;
-  meta.config_sha256 = scenario.config_sha256;
-  meta.seed = scenario.seed;
+  RunMeta meta = run_meta(scenario, shard, shape, threads);
   meta.n_paths = scenario.ci_half_width ? r.n_paths : scenario.paths;
-  meta.n_steps = scenario.n_steps;
-  meta.dt_seconds = scenario.step_seconds;
-  meta.horizon_seconds = scenario.horizon_seconds;
-  meta.record_every_steps = shape.record_every_steps;
-  meta.threads = threads;  // what ran, not what was asked for
   meta.store_paths = static_cast<int>(scenario.store_paths);
-  meta.system = system_info();
   meta.wall_seconds = r.wall_seconds;
   meta.agent_steps_per_second = r.agent_steps_per_second;
   meta.paths_rule = r.stop_reason;

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "engine/cli/commands.hpp"
+#include "engine/cli/run_meta.hpp"
 #include "engine/cli/system_info.hpp"
 #include "engine/core/errors.hpp"
 #include "engine/driver/scenario_loader.hpp"
@@ -52,23 +53,9 @@ int command_splitting(const RunArgs& args, const Scenario& scenario, const Model
   d.level = scores[k].level;
   d.replicas = o.replicas;
   d.kill = o.kill;
+  d.meta = run_meta(scenario, shard, shape, threads);
   RunMeta& m = d.meta;
-  m.scenario = scenario.name;
-  m.protocol = scenario.protocol;
-  m.shard = shard.str();
-  m.engine_version = engine_version();
-  m.git_commit = git_commit();
-  m.created_utc = utc_now_iso8601();
-  m.config_yaml = scenario.resolved_yaml;
-  m.config_sha256 = scenario.config_sha256;
-  m.seed = scenario.seed;
   m.n_paths = static_cast<std::int64_t>(runs);
-  m.n_steps = scenario.n_steps;
-  m.dt_seconds = scenario.step_seconds;
-  m.horizon_seconds = scenario.horizon_seconds;
-  m.record_every_steps = shape.record_every_steps;
-  m.threads = threads;
-  m.system = system_info();
   m.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::int64_t steps = 0;
   for (const auto& r : d.runs) steps += r.path_steps;

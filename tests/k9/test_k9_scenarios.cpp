@@ -21,21 +21,10 @@ using namespace stampede;
 namespace {
 
 DriverResult run(const std::string& file, const std::vector<std::string>& sets, bool check, std::int64_t paths) {
-  return protocol_test::run_ids<k9::K9>(k9_test::scenario(file, sets), check, protocol_test::first_ids(paths), 2);
+  return protocol_test::run<k9::K9>(file, sets, check, paths);
 }
-
-std::int64_t count(const DriverResult& r, int event) {
-  std::int64_t n = 0;
-  for (const auto& p : r.paths) n += p.first_step[static_cast<std::size_t>(event)] >= 0;
-  return n;
-}
-
-// The final named `name` of path i.
-double final_of(const DriverResult& r, std::size_t i, const OutputSchema& s, const std::string& name) {
-  const auto it = std::find(s.finals.begin(), s.finals.end(), name);
-  REQUIRE(it != s.finals.end());
-  return r.paths[i].finals[static_cast<std::size_t>(it - s.finals.begin())];
-}
+using protocol_test::final_of;
+std::int64_t count(const DriverResult& r, int event) { return protocol_test::event_count(r, event); }
 
 }  // namespace
 

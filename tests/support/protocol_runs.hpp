@@ -3,6 +3,7 @@
 // configs/, runs through the driver, and bit-for-bit comparisons of results and columns.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -63,6 +64,20 @@ inline std::vector<std::uint64_t> first_ids(std::int64_t n) {
 template <class P>
 DriverResult run(const std::string& file, const std::vector<std::string>& sets, bool check, std::int64_t paths) {
   return run_ids<P>(scenario<P>(file, sets), check, first_ids(paths), 2);
+}
+
+// Paths of `r` on which `event` occurred.
+inline std::int64_t event_count(const DriverResult& r, int event) {
+  std::int64_t n = 0;
+  for (const auto& p : r.paths) n += p.first_step[static_cast<std::size_t>(event)] >= 0;
+  return n;
+}
+
+// The final named `name` of path i.
+inline double final_of(const DriverResult& r, std::size_t i, const OutputSchema& s, const std::string& name) {
+  const auto it = std::find(s.finals.begin(), s.finals.end(), name);
+  REQUIRE(it != s.finals.end());
+  return r.paths[i].finals[static_cast<std::size_t>(it - s.finals.begin())];
 }
 
 template <class T>

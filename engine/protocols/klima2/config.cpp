@@ -171,7 +171,7 @@ void Klima2::declare(config::Schema& s) {
   s.param("market.shocks").field("kind").choices = {"crash", "demand", "liquidity_drain", "carbon_crash"};
 }
 
-// Klima2Agents' columns (path.hpp): 8 doubles, a float and an int32 and a byte per agent.
+// Klima2Agents' columns (path.hpp): 8 doubles, 2 floats, an int32 and a byte per agent.
 std::size_t Klima2::bytes_per_agent(const Params&) { return 8 * 8 + 2 * 4 + 4 + 1; }
 
 Klima2::Params Klima2::read(const Scenario& scenario, const agents::Behaviour& behaviour) {

@@ -47,11 +47,9 @@ Klima2Path::Klima2Path(const Klima2Scenario& sc, const agents::Behaviour& behavi
       spot_day_(static_cast<std::size_t>(steps_per_day_ + 1)),
       ret2_week_(static_cast<std::size_t>(7 * steps_per_day_)),
       spot_week_(static_cast<std::size_t>(7 * steps_per_day_)),
-      run_window_(window_steps(static_cast<double>(sc.params.metrics.run_window), static_cast<double>(ctx.dt_seconds))),
-      flight_window_{TrailingWindow(window_steps(static_cast<double>(sc.params.metrics.lp_flight_window),
-                                                 static_cast<double>(ctx.dt_seconds))),
-                     TrailingWindow(window_steps(static_cast<double>(sc.params.metrics.lp_flight_window),
-                                                 static_cast<double>(ctx.dt_seconds)))} {
+      run_window_(window_steps(static_cast<double>(sc.params.metrics.run_window), static_cast<double>(ctx.dt_seconds))) {
+  const std::size_t flight = window_steps(static_cast<double>(p_.metrics.lp_flight_window), static_cast<double>(ctx.dt_seconds));
+  for (auto& w : flight_window_) w = TrailingWindow(flight);
   exo_.start_path(ctx.key);
   const auto n = static_cast<std::size_t>(n_cls_);
   s_.bonds.units_cls = Eigen::ArrayXXd::Zero(kSlots, n_cls_);
@@ -495,6 +493,13 @@ int Klima2Path::draw_class(rng::Sequence& q) const {
   return n_cls_ - 1;
 }
 
+// The draws of agent i's decision this step (class, position, lock): their own lane of the
+// protocol stream, so they do not depend on which other agents act.
+rng::Sequence Klima2Path::agent_draws(std::size_t i) const {
+  return rng::Sequence(ctx_.key, rng::Purpose::protocol, static_cast<std::uint64_t>(dec_.step),
+                       kLaneAgent + static_cast<std::uint32_t>(i));
+}
+
 double Klima2Path::kappa(std::size_t i) const {
   rng::Sequence q(ctx_.key, rng::Purpose::agent_init, kColKappa, static_cast<std::uint32_t>(i));
   return rng::sample(p_.bucket_tilt, q);
@@ -503,22 +508,17 @@ double Klima2Path::kappa(std::size_t i) const {
 template <int T>
 void Klima2Path::intent(std::size_t i, int action, double f, const agents::Decision& d) {
   (void)d;
-  const bool sell_a = (T == bond_staker && action == bs_sell_a) || (T == liquid_holder && action == lh_sell_a) ||
-                      (T == g_staker && action == gs_sell_a) || (T == lp && action == lp_sell_a);
-  const bool sell_g = (T == bond_staker && action == bs_sell_g) || (T == liquid_holder && action == lh_sell_g) ||
-                      (T == lp && action == lp_sell_g);
-  if (sell_a) {
+  if (sells_a<T>(action)) {
     in_.sell_a += a_.a_liq[i];
     in_.sell_a_holders += a_.a_liq[i];
     return;
   }
-  if (sell_g) {
+  if (sells_g<T>(action)) {
     in_.sell_g += f * a_.g_liq[i];
     return;
   }
-  rng::Sequence q(ctx_.key, rng::Purpose::protocol, static_cast<std::uint64_t>(dec_.step),
-                  kLaneAgent + static_cast<std::uint32_t>(i));
   if constexpr (T == bond_staker) {  // bond (5.2): position by KL46, a class with class_select_prob
+    rng::Sequence q = agent_draws(i);
     const double a = f * a_.a_liq[i];
     const int t = draw_position(q, kappa(i));
     const int sl = s_.bonds.slot_at(t);
@@ -534,6 +534,7 @@ void Klima2Path::intent(std::size_t i, int action, double f, const agents::Decis
     in_.buy_q += f * a_.q[i];
   } else if constexpr (T == g_staker) {
     if (action == gs_stake_g) {
+      rng::Sequence q = agent_draws(i);
       const int c = draw_class(q);
       in_.stake_g += a_.g_liq[i];
       in_.stake_cls[static_cast<std::size_t>(c)] += a_.g_liq[i];
@@ -551,6 +552,7 @@ void Klima2Path::intent(std::size_t i, int action, double f, const agents::Decis
       const double a = std::min(f * a_.a_liq[i], other / other_per_a);
       in_.add_a[pool] += a;
       in_.add_other[pool] += a * other_per_a;
+      rng::Sequence q = agent_draws(i);
       if (q.uniform() < p_.lp_lock_prob) {  // locked at a KL46 position, with the shares already held
         const int t = draw_position(q, kappa(i));
         const int sl = s_.bonds.slot_at(t);
@@ -568,16 +570,12 @@ void Klima2Path::intent(std::size_t i, int action, double f, const agents::Decis
 template <int T>
 void Klima2Path::settle(std::size_t i, int action, double f) {
   const Klima2Fills& fl = fill_;
-  const bool sell_a = (T == bond_staker && action == bs_sell_a) || (T == liquid_holder && action == lh_sell_a) ||
-                      (T == g_staker && action == gs_sell_a) || (T == lp && action == lp_sell_a);
-  const bool sell_g = (T == bond_staker && action == bs_sell_g) || (T == liquid_holder && action == lh_sell_g) ||
-                      (T == lp && action == lp_sell_g);
-  if (sell_a) {
+  if (sells_a<T>(action)) {
     a_.q[i] += a_.a_liq[i] * fl.q_per_a_sold;
     a_.a_liq[i] = 0.0;
     return;
   }
-  if (sell_g) {
+  if (sells_g<T>(action)) {
     const double g = f * a_.g_liq[i];
     a_.g_liq[i] -= g;
     a_.a_liq[i] += g * fl.a_per_g_sold;

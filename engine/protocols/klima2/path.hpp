@@ -280,6 +280,18 @@ class Klima2Path {
   int draw_class(rng::Sequence& q) const;   // ∝ class_pref
   int draw_position(rng::Sequence& q, double kappa) const;  // KL46
   double kappa(std::size_t i) const;                         // κ_i, fixed per agent
+  rng::Sequence agent_draws(std::size_t i) const;             // agent i's draws of this step
+  // The actions that sell liquid A on AQ (every holder type's `sell_a`) and liquid G on AG.
+  template <int T>
+  static constexpr bool sells_a(int action) {
+    return (T == bond_staker && action == bs_sell_a) || (T == liquid_holder && action == lh_sell_a) ||
+           (T == g_staker && action == gs_sell_a) || (T == lp && action == lp_sell_a);
+  }
+  template <int T>
+  static constexpr bool sells_g(int action) {
+    return (T == bond_staker && action == bs_sell_g) || (T == liquid_holder && action == lh_sell_g) ||
+           (T == lp && action == lp_sell_g);
+  }
   bool due(std::int64_t t, std::int64_t period_steps) const { return period_steps > 0 && (t + 1) % period_steps == 0; }
   double holder_liquid_a() const;
 

@@ -171,9 +171,10 @@ void Klima2Path::after_settle(std::int64_t t) {
 // AQ in this step's clear; then the resale of last period's yielded tonnes (resell_fraction).
 void Klima2Path::portfolio_period(std::int64_t t) {
   (void)t;
-  const std::vector<double> Ai = class_shares(), Gi = g_class_shares();
+  const std::vector<double> Gi = g_class_shares();
   for (int c = 0; c < n_cls_; ++c) {
     const auto k = static_cast<std::size_t>(c);
+    // A_i as N_A stands when class i runs (earlier classes' mints and burns moved it).
     const Quote q = quote(class_shares()[k], Gi[k]);
     // Purchase: every accepted seller order of the class, plus the resale, in one aggregate.
     double pv = s_.carbon.resale[k];
@@ -233,7 +234,6 @@ void Klima2Path::portfolio_period(std::int64_t t) {
       s_.burned += burn;
     }
   }
-  (void)Ai;
 }
 
 // KL47: every remaining tonne (liquid and forward, every class) to the G holders pro rata — G in AG
