@@ -136,6 +136,35 @@ TEST_CASE("klima2 §10.4: yield curve (KL1–KL10, KL28, KL42)") {
   CHECK(g.W[7] > 0.0);
 }
 
+TEST_CASE("KL5/KL7: Γ stays in [0, 1] and non-decreasing, B non-increasing, when γ_40 is barely positive") {
+  // The 40 rounded shares γ̂_t may sum above 1 before the last position when γ_40 is tiny (2M/D just
+  // above E_40): a Γ_39 > 1 followed by Γ_40 = 1 made B_40 > B_39 on a 1000-day path. Shapes: a
+  // thin uniform stake plus w at position 1; w is bisected to where γ_40 turns 0, then the doubles
+  // on the positive side of that boundary are tried one by one.
+  const PositionArray E = label_expiries(0.25);
+  const auto shape = [](double w) {
+    PositionArray S = PositionArray::Constant(0.001);
+    S[0] += w;
+    return S;
+  };
+  double lo = 0.0, hi = 0.9;  // γ_40 > 0 at lo, = 0 at hi
+  for (int k = 0; k < 200; ++k) {
+    const double mid = 0.5 * (lo + hi);
+    (yield_curve(shape(mid), E).gamma[kPositions - 1] > 0 ? lo : hi) = mid;
+  }
+  int tried = 0;
+  double w = lo;
+  for (int k = 0; k < 4000; ++k, w = std::nextafter(w, 0.0)) {
+    const YieldCurve c = yield_curve(shape(w), E);
+    if (!(c.gamma[kPositions - 1] > 0)) continue;  // rounding: the boundary is not sharp in doubles
+    ++tried;
+    bool ok = c.Gamma[kPositions - 1] == 1.0;
+    for (int t = 1; t < kPositions; ++t) ok = ok && c.Gamma[t] >= c.Gamma[t - 1] && c.Gamma[t] <= 1.0 && c.B[t] <= c.B[t - 1];
+    if (!ok) FAIL("w = " << w << ": Γ or B out of order");
+  }
+  CHECK(tried > 1000);
+}
+
 // The whitepaper's default staking shape (its interactive model, §3.1.1): `area` spread over n
 // positions along a line whose slope is 0.007·atanh(input_slope), the line cut at 0 and, when it
 // would go negative inside the range, steepened into a triangle of the same area.

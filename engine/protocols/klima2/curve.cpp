@@ -20,9 +20,10 @@ YieldCurve yield_curve(const PositionArray& S_t, const PositionArray& E) {
   c.gamma = (E / c.D - E.square() / (2 * c.M)).max(0.0);      // KL3
   c.gamma_hat = c.gamma / c.gamma.sum();                       // KL4: γ_1 > 0 when S > 0 (E_1 < 2M/D)
   double cum = 0;
-  for (int t = 0; t < kPositions; ++t) c.Gamma[t] = (cum += c.gamma_hat[t]);  // KL5
-  // Γ_40 is 1 by construction; the sum of 40 rounded shares need not be, and KL6 at the last
-  // positions (γ_t = 0 past 2M/D) reads it.
+  // KL5. Γ_40 is 1 by construction; the sum of 40 rounded shares need not be: a partial sum may
+  // round above 1 before the last position (then Γ_40 = 1 would make B_40 > B_39), and KL6 at the
+  // last positions (γ_t = 0 past 2M/D) reads it. So Γ is capped at 1, which keeps it non-decreasing.
+  for (int t = 0; t < kPositions; ++t) c.Gamma[t] = std::min(1.0, cum += c.gamma_hat[t]);
   for (int t = kPositions - 1; t >= 0 && c.gamma[t] == 0; --t) c.Gamma[t] = 1;
   c.Gamma[kPositions - 1] = 1;
   c.Z = (1 - c.S) * c.Gamma / E;                               // KL6

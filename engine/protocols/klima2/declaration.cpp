@@ -13,7 +13,10 @@ using agents::SignalKind;
 const agents::BehaviourDecl& Klima2::behaviour() {
   static const agents::BehaviourDecl d = [] {
     agents::BehaviourDecl b;
-    b.bias_sd = 1.0;
+    // The holder types' per-agent draws are ρ and h (their calibrated defaults); the biases are given
+    // as numbers, with no spread (unlike the other protocols, whose calibration states one): every
+    // agent takes the mean. A scenario may still give a spread ({dist: normal, mean, sd}).
+    b.bias_sd = 0.0;
     b.signals = {
         {"dev", "P̄_A/(π_0·NAV_A) − 1: the AQ 24h TWAP against the carbon NAV per A, 0 at launch"},
         {"mom", "24h log return of P_A (AQ spot)"},
