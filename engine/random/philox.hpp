@@ -6,13 +6,10 @@
 //             c' = {hi1 ^ c1 ^ k0, lo1, hi0 ^ c3 ^ k1, lo0}
 // and the key is bumped by the Weyl constants (W0, W1) before every round but the first.
 //
-// SIMD: lanes are independent Philox instances (consecutive agents in stream.hpp). Two layouts:
-//   * Wide64<Arch>: one instance per 64-bit lane (each word held zero-extended), so a lane's
-//     32x32->64 product fits the lane; pairs naturally with batch<double, Arch>.
-//   * Lanes32<Arch>: one instance per 32-bit lane, products split into even/odd 64-bit halves;
-//     pairs with batch<float, Arch>.
-// Both only need "multiply the low 32 bits of each 64-bit lane into a 64-bit product", which
-// SSE2/AVX2/AVX-512 have (pmuludq); other architectures fall back to xsimd's 64-bit multiply.
+// SIMD: lanes are independent Philox instances (consecutive agents in stream.hpp), one instance
+// per 32-bit lane (Lanes32<Arch>), products split into even/odd 64-bit halves. That only needs
+// "multiply the low 32 bits of each 64-bit lane into a 64-bit product", which SSE2/AVX2/AVX-512
+// have (pmuludq); other architectures fall back to xsimd's 64-bit multiply.
 #include <array>
 #include <cstdint>
 #include <type_traits>
@@ -94,25 +91,6 @@ inline U64<Arch> shr64(const U64<Arch>& a) noexcept {
 #endif
     return a >> n;
 }
-template <int n, class Arch>
-inline U32<Arch> shr32(const U32<Arch>& a) noexcept {
-#if XSIMD_WITH_AVX512F
-  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) return U32<Arch>(_mm512_maskz_srli_epi32(0xFFFF, a.data, n));
-  else
-#endif
-    return a >> n;
-}
-// Lanes < 2^24 (so exact, and the signed conversion is the unsigned one).
-template <class Arch>
-inline xsimd::batch<float, Arch> small_to_float(const U32<Arch>& a) noexcept {
-#if XSIMD_WITH_AVX512F
-  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>)
-    return xsimd::batch<float, Arch>(_mm512_maskz_cvtepi32_ps(0xFFFF, a.data));
-  else
-#endif
-    return xsimd::to_float(xsimd::bitwise_cast<xsimd::batch<std::int32_t, Arch>>(a));
-}
-
 // Portable fallback of mul_lo32_wide (any architecture with a 64-bit lane multiply).
 template <class Arch>
 inline U64<Arch> mul_lo32_wide_generic(const U64<Arch>& a, const U64<Arch>& m) noexcept {
@@ -141,29 +119,6 @@ inline U64<Arch> mul_lo32_wide(const U64<Arch>& a, const U64<Arch>& m) noexcept 
   {
     return mul_lo32_wide_generic<Arch>(a, m);
   }
-}
-
-// Philox state, one instance per 64-bit lane; words are kept < 2^32.
-template <class Arch>
-struct Wide64 {
-  U64<Arch> c0, c1, c2, c3;
-};
-
-// Inside the rounds the high halves of the lanes carry garbage (lo1, lo0 are kept as the full
-// products): it only ever reaches the multiplies, which read the low halves, so the words are
-// masked once at the end instead of every round.
-template <class Arch>
-inline Wide64<Arch> philox4x32_10(Wide64<Arch> s, const RoundKeys& rk) noexcept {
-  const U64<Arch> m0(kM0), m1(kM1), lo(0xFFFFFFFFull);
-  for (int r = 0; r < kRounds; ++r) {
-    const U64<Arch> p0 = mul_lo32_wide<Arch>(s.c0, m0);
-    const U64<Arch> p1 = mul_lo32_wide<Arch>(s.c2, m1);
-    s.c0 = shr64<32, Arch>(p1) ^ s.c1 ^ U64<Arch>(rk.k0[r]);
-    s.c1 = p1;
-    s.c2 = shr64<32, Arch>(p0) ^ s.c3 ^ U64<Arch>(rk.k1[r]);
-    s.c3 = p0;
-  }
-  return {s.c0 & lo, s.c1 & lo, s.c2 & lo, s.c3 & lo};
 }
 
 // (hi, lo) halves of a * m per 32-bit lane.

@@ -1,4 +1,4 @@
-// Scalar Philox streams and the vectorised fills (stream.hpp; engine.md "Paths, randomness,
+// Scalar Philox streams (stream.hpp; engine.md "Paths, randomness,
 // determinism").
 #include "engine/random/stream.hpp"
 
@@ -7,7 +7,6 @@
 #include <numbers>
 
 #include "engine/random/philox.hpp"
-#include "engine/random/stream_simd.hpp"
 
 namespace stampede::rng {
 
@@ -47,18 +46,6 @@ double Stream::uniform(std::uint32_t agent, std::uint32_t k) const noexcept {
   const Words w = block(agent, k >> 1);
   const unsigned i = 2 * (k & 1u);
   return u01_from_words(w[i], w[i + 1]);
-}
-
-float Stream::uniform_float(std::uint32_t agent, std::uint32_t k) const noexcept {
-  return u01f_from_word(block(agent, k >> 2)[k & 3u]);
-}
-
-void Stream::uniform_doubles(std::uint32_t first_agent, std::size_t n, std::uint32_t k, double* out) const noexcept {
-  fill_uniform_doubles<xsimd::default_arch>(*this, first_agent, n, k, out);
-}
-
-void Stream::uniform_floats(std::uint32_t first_agent, std::size_t n, std::uint32_t k, float* out) const noexcept {
-  fill_uniform_floats<xsimd::default_arch>(*this, first_agent, n, k, out);
 }
 
 Sequence::Sequence(std::uint64_t seed, std::uint64_t path, Purpose purpose, std::uint64_t step,

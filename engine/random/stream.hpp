@@ -9,9 +9,9 @@
 // (up to 2^24 blocks = 2^25 doubles per agent per step).
 //
 // Uniform doubles take two words (lo, hi) of a block: u = ((hi·2^32 + lo) >> 11 + 0.5)·2^-53,
-// strictly inside (0, 1); the k-th double of an agent is block k/2, words 2(k%2), 2(k%2)+1.
-// Uniform floats take one word: u = ((w >> 8) + 0.5)·2^-24, also in (0, 1); the k-th float is
-// block k/4, word k%4. (Both are capped at the largest value below 1: see u01_from_words.)
+// strictly inside (0, 1); the k-th double of an agent is block k/2, words 2(k%2), 2(k%2)+1
+// (capped at the largest value below 1: see u01_from_words). The decision uniform of the choice
+// rule has its own layout (decide_uniform, below).
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -47,20 +47,15 @@ std::array<std::uint32_t, 2> philox_key(std::uint64_t seed, std::uint64_t branch
 // The bare Philox4x32-10 bijection (10 rounds), checked against Random123's known answers.
 Words philox4x32_10(Words counter, std::array<std::uint32_t, 2> key) noexcept;
 
-// Conversions used everywhere (scalar and SIMD must match these bit for bit).
-// x + 0.5 needs one bit more than the mantissa has, so the top value x = 2^53-1 (2^24-1 for
-// floats) rounds to exactly 1; the min() keeps the promised open interval (only that one value
+// The conversion of two words to a uniform double.
+// x + 0.5 needs one bit more than the mantissa has, so the top value x = 2^53-1 rounds to
+// exactly 1; the min() keeps the promised open interval (only that one value
 // changes) so log(1 - u) and U^(-1/alpha) samplers never see u = 1.
 inline constexpr double kU01Max = 0x1.fffffffffffffp-1;  // 1 - 2^-53, largest double < 1
-inline constexpr float kU01fMax = 0x1.fffffep-1f;        // 1 - 2^-24, largest float < 1
 inline double u01_from_words(std::uint32_t lo, std::uint32_t hi) noexcept {
   const std::uint64_t x = ((static_cast<std::uint64_t>(hi) << 32) | lo) >> 11;
   const double u = (static_cast<double>(x) + 0.5) * 0x1.0p-53;
   return u < kU01Max ? u : kU01Max;
-}
-inline float u01f_from_word(std::uint32_t w) noexcept {
-  const float u = (static_cast<float>(w >> 8) + 0.5f) * 0x1.0p-24f;
-  return u < kU01fMax ? u : kU01fMax;
 }
 
 // All draws of one (seed, path, purpose, step), addressed by agent and index.
@@ -71,12 +66,6 @@ class Stream {
 
   Words block(std::uint32_t agent, std::uint32_t block) const noexcept;
   double uniform(std::uint32_t agent, std::uint32_t k = 0) const noexcept;       // k-th double
-  float uniform_float(std::uint32_t agent, std::uint32_t k = 0) const noexcept;  // k-th float
-
-  // Vectorised (xsimd) fills, bit-identical to the scalar calls above:
-  // out[j] = uniform(first_agent + j, k) for j in [0, n).
-  void uniform_doubles(std::uint32_t first_agent, std::size_t n, std::uint32_t k, double* out) const noexcept;
-  void uniform_floats(std::uint32_t first_agent, std::size_t n, std::uint32_t k, float* out) const noexcept;
 
   std::array<std::uint32_t, 2> key() const noexcept { return key_; }
   std::uint32_t purpose_word() const noexcept { return purpose_word_; }  // purpose << 24

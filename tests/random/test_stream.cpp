@@ -1,4 +1,4 @@
-// Streams: counter layout, scalar/SIMD bit-identity, separation of purposes/steps/paths/agents,
+// Streams: counter layout, the decision uniform's scalar/SIMD bit-identity, separation of purposes/steps/paths/agents,
 // and the moments of the uniforms.
 #include <doctest/doctest.h>
 
@@ -32,12 +32,10 @@ TEST_CASE("Stream counter layout follows stream.hpp") {
   const Words got = s.block(11, 5);
   for (int i = 0; i < 4; ++i) CHECK(got[i] == expect[i]);
 
-  // k-th double = block k/2, words 2(k%2), 2(k%2)+1; k-th float = block k/4, word k%4.
+  // k-th double = block k/2, words 2(k%2), 2(k%2)+1.
   const double u3 = s.uniform(11, 11);  // block 5, words 2, 3
   const std::uint64_t x = ((static_cast<std::uint64_t>(expect[3]) << 32) | expect[2]) >> 11;
   CHECK(u3 == (static_cast<double>(x) + 0.5) / 9007199254740992.0);
-  const float f = s.uniform_float(11, 22);  // block 5, word 2
-  CHECK(f == (static_cast<float>(expect[2] >> 8) + 0.5f) / 16777216.0f);
 }
 
 TEST_CASE("uniform conversions stay strictly inside (0, 1)") {
@@ -47,93 +45,8 @@ TEST_CASE("uniform conversions stay strictly inside (0, 1)") {
   // x = 2^53 - 2 and 2^53 - 3: x + 0.5 is a tie between neighbours, both round to even 2^53 - 2.
   CHECK(u01_from_words(0xfffff7ffu, 0xffffffffu) == 1.0 - 0x1.0p-52);
   CHECK(u01_from_words(0xffffefffu, 0xffffffffu) == 1.0 - 0x1.0p-52);
-  CHECK(u01f_from_word(0) == 0x1.0p-25f);
-  CHECK(u01f_from_word(0xffffffffu) == 1.0f - 0x1.0p-24f);
-  CHECK(u01f_from_word(0x7fffff00u) == (0x7fffff + 0.5f) * 0x1.0p-24f);
-}
-
-TEST_CASE("SIMD conversions match the scalar ones at the edges") {
-  using D = xsimd::batch<double>;
-  using F = xsimd::batch<float>;
-  const std::uint32_t words[] = {0u, 1u, 0x7ffu, 0x800u, 0xfffff7ffu, 0xffffefffu, 0x80000000u, 0xffffffffu};
-  for (std::uint32_t lo : words)
-    for (std::uint32_t hi : words) {
-      alignas(64) double d[D::size];
-      u01_from_words<xsimd::default_arch>(philox::U64<xsimd::default_arch>(lo), philox::U64<xsimd::default_arch>(hi))
-          .store_aligned(d);
-      REQUIRE(same_bits(d[0], u01_from_words(lo, hi)));
-    }
-  for (std::uint32_t w : words) {
-    alignas(64) float f[F::size];
-    u01f_from_word<xsimd::default_arch>(philox::U32<xsimd::default_arch>(w)).store_aligned(f);
-    REQUIRE(same_bits(f[0], u01f_from_word(w)));
-  }
-}
-
-TEST_CASE("SIMD fills are bit-identical to the scalar draws") {
-  const Stream s(987654321, 3, Purpose::decide, 17);
-  for (std::size_t n : {0, 1, 3, 7, 8, 15, 17, 1000}) {
-    for (std::uint32_t first : {0u, 1u, 13u, 4294967291u}) {  // last one wraps the agent index
-      for (std::uint32_t k : {0u, 1u, 2u, 5u}) {
-        std::vector<double> d(n + 1, -1.0);
-        std::vector<float> f(n + 1, -1.0f);
-        s.uniform_doubles(first, n, k, d.data());
-        s.uniform_floats(first, n, k, f.data());
-        for (std::size_t j = 0; j < n; ++j) {
-          REQUIRE(same_bits(d[j], s.uniform(first + static_cast<std::uint32_t>(j), k)));
-          REQUIRE(same_bits(f[j], s.uniform_float(first + static_cast<std::uint32_t>(j), k)));
-        }
-        CHECK(d[n] == -1.0);  // nothing written past n
-        CHECK(f[n] == -1.0f);
-      }
-    }
-  }
-}
-
-template <class Arch>
-static void check_arch() {
-  const Stream s(0xDEADBEEFCAFEull, 12, Purpose::agent_init, 0);
-  const philox::RoundKeys rk = philox::schedule(s.key());
-  constexpr std::size_t nd = xsimd::batch<double, Arch>::size;
-  constexpr std::size_t nf = xsimd::batch<float, Arch>::size;
-  for (std::uint32_t first : {0u, 5u, 4294967290u}) {
-    for (std::uint32_t k = 0; k < 9; ++k) {
-      alignas(64) double d[nd];
-      alignas(64) float f[nf];
-      uniform_double_batch<Arch>(s, rk, first, k).store_aligned(d);
-      uniform_float_batch<Arch>(s, rk, first, k).store_aligned(f);
-      for (std::size_t j = 0; j < nd; ++j)
-        REQUIRE(same_bits(d[j], s.uniform(first + static_cast<std::uint32_t>(j), k)));
-      for (std::size_t j = 0; j < nf; ++j)
-        REQUIRE(same_bits(f[j], s.uniform_float(first + static_cast<std::uint32_t>(j), k)));
-    }
-  }
-  for (std::uint32_t j : {0u, 3u}) {
-    alignas(64) double a[nd], b[nd];
-    const DoublePair<Arch> pair = uniform_double_pair_batch<Arch>(s, rk, 7, j);
-    pair.first.store_aligned(a);
-    pair.second.store_aligned(b);
-    for (std::size_t i = 0; i < nd; ++i) {
-      REQUIRE(same_bits(a[i], s.uniform(7 + static_cast<std::uint32_t>(i), 2 * j)));
-      REQUIRE(same_bits(b[i], s.uniform(7 + static_cast<std::uint32_t>(i), 2 * j + 1)));
-    }
-  }
-  std::vector<double> d(101);
-  fill_uniform_doubles<Arch>(s, 3, d.size(), 4, d.data());
-  for (std::size_t j = 0; j < d.size(); ++j) REQUIRE(same_bits(d[j], s.uniform(3 + static_cast<std::uint32_t>(j), 4)));
-}
-
-TEST_CASE("batch building blocks match scalar on every compiled architecture") {
-  check_arch<xsimd::default_arch>();
-#if XSIMD_WITH_SSE2
-  check_arch<xsimd::sse2>();
-#endif
-#if XSIMD_WITH_AVX2
-  check_arch<xsimd::avx2>();
-#endif
-#if XSIMD_WITH_AVX512BW
-  check_arch<xsimd::avx512bw>();
-#endif
+  CHECK(u01_from_word32(0) == 0x1.0p-33);
+  CHECK(u01_from_word32(0xffffffffu) == 1.0 - 0x1.0p-33);
 }
 
 TEST_CASE("the portable 32x32->64 multiply agrees with the intrinsic one and with scalar") {
@@ -179,27 +92,25 @@ TEST_CASE("distinct purposes, steps, paths, agents and seeds give different draw
 TEST_CASE("uniforms have mean 1/2 and variance 1/12 within 5 standard errors") {
   const Stream s(2024, 0, Purpose::decide, 5);
   const std::size_t n = 1 << 18;
-  std::vector<double> d(n);
-  std::vector<float> f(n);
-  s.uniform_doubles(0, n, 0, d.data());
-  s.uniform_floats(0, n, 0, f.data());
-  double sd = 0, sd2 = 0, sf = 0, sf2 = 0;
+  double sd = 0, sd2 = 0, su = 0, su2 = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    REQUIRE(d[i] > 0.0);
-    REQUIRE(d[i] < 1.0);
-    REQUIRE(f[i] > 0.0f);
-    REQUIRE(f[i] <= 1.0f);
-    sd += d[i];
-    sd2 += (d[i] - 0.5) * (d[i] - 0.5);
-    sf += f[i];
-    sf2 += (f[i] - 0.5) * (f[i] - 0.5);
+    const double d = s.uniform(static_cast<std::uint32_t>(i), 0);
+    const double u = decide_uniform(s, static_cast<std::uint32_t>(i));
+    REQUIRE(d > 0.0);
+    REQUIRE(d < 1.0);
+    REQUIRE(u > 0.0);
+    REQUIRE(u < 1.0);
+    sd += d;
+    sd2 += (d - 0.5) * (d - 0.5);
+    su += u;
+    su2 += (u - 0.5) * (u - 0.5);
   }
   // se(mean) = sqrt(1/12 / n); se of mean of (u-1/2)^2 = sqrt(Var/n), Var = 1/80 - 1/144 = 1/180.
   const double se_mean = std::sqrt(1.0 / 12.0 / n), se_var = std::sqrt(1.0 / 180.0 / n);
   CHECK(std::abs(sd / n - 0.5) < 5 * se_mean);
-  CHECK(std::abs(sf / n - 0.5) < 5 * se_mean);
+  CHECK(std::abs(su / n - 0.5) < 5 * se_mean);
   CHECK(std::abs(sd2 / n - 1.0 / 12.0) < 5 * se_var);
-  CHECK(std::abs(sf2 / n - 1.0 / 12.0) < 5 * se_var);
+  CHECK(std::abs(su2 / n - 1.0 / 12.0) < 5 * se_var);
 }
 
 TEST_CASE("Sequence reads the lane's words in order") {

@@ -3,11 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <cstdlib>
-#include <cstdlib>
 #include <string>
 
 #include "engine/core/errors.hpp"
+#include "engine/market/amm.hpp"
 #include "engine/protocols/klima2/portfolio.hpp"
 #include "engine/protocols/klima2/premium.hpp"
 #include "engine/random/distributions.hpp"
@@ -681,7 +680,7 @@ void Klima2Path::clear(std::int64_t t) {
   for (double a : offset_a_) offset_a += a;
   if (offset_a > 0) {
     const double x = aq_.token_reserve(), y = aq_.quote_reserve();
-    const double usdc = y * offset_a / ((x - offset_a) * (1.0 - aq_.fee()));
+    const double usdc = amm::amount_in(offset_a, y, x, aq_.fee());  // §7: in = x·out/((y − out)(1 − f)) for A out
     const double got = aq_.swap_quote_in(usdc);
     s_.usdc_in += usdc;
     for (int c = 0; c < n_cls_; ++c) burn_a_[static_cast<std::size_t>(c)] = got * offset_a_[static_cast<std::size_t>(c)] / offset_a;

@@ -7,6 +7,7 @@
 #include <numeric>
 #include <string>
 
+#include "agents/logit.hpp"
 #include "engine/protocols/klima2/path.hpp"
 #include "engine/protocols/klima2/portfolio.hpp"
 #include "engine/protocols/klima2/premium.hpp"
@@ -16,8 +17,6 @@ namespace stampede::klima2 {
 namespace {
 constexpr std::uint8_t kMaturedFlag = std::uint8_t{1} << agents::kProtocolFlagShift;
 constexpr std::uint32_t kLaneReselect = 0x40000000u;
-
-double logistic(double z) { return z >= 0 ? 1.0 / (1.0 + std::exp(-z)) : std::exp(z) / (1.0 + std::exp(z)); }
 }  // namespace
 
 // §6 arrivals: P(accept) = ρ_i·σ((h_i·Σ_k w_k·s_k + b_i)/T) with the step's common signals and the
@@ -28,7 +27,7 @@ double Klima2Path::accept_probability(int type, std::size_t agent, double gap) c
   double s = 0;
   for (int k = 0; k < kNumSignals; ++k) s += ap.w[static_cast<std::size_t>(k)] * (k == sig_gap ? gap : k == sig_exit_prev ? 0.0 : sig_[k]);
   const double z = static_cast<double>(pop_.sensitivity[agent]) * s + static_cast<double>(pop_.bias[arrival_accept][agent]);
-  return static_cast<double>(pop_.attention[agent]) * logistic(z / tp.temperature);
+  return static_cast<double>(pop_.attention[agent]) * agents::sigmoid(z / tp.temperature);
 }
 
 // The opening state of a trade period (§5.3), taken at its first step's start.

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
-namespace stampede::ksn {
+#include "agents/logit.hpp"
 
-double sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
+namespace stampede::ksn {
 
 RebasePolicy::RebasePolicy(const KsnPolicyParams& policy, const KsnRebaseParams& rebase,
                            const KsnPotpParams& potp)
@@ -19,7 +19,7 @@ double RebasePolicy::rate(const PolicyInputs& in) const {
   double r = policy_.r_const;
   switch (policy_.kind) {
     case PolicyKind::sigmoid:  // KS5 r_t = r_min + (r_max − r_min)·sigmoid(x)
-      r = r_min_ + (r_max_ - r_min_) * sigmoid(index(in));
+      r = r_min_ + (r_max_ - r_min_) * agents::sigmoid(index(in));
       break;
     case PolicyKind::constant:
       break;

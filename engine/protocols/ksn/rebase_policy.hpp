@@ -17,8 +17,6 @@ struct PolicyInputs {
   double r_prev = 0.0;       // r_t of the previous rebase
 };
 
-double sigmoid(double z);
-
 class RebasePolicy {
  public:
   RebasePolicy(const KsnPolicyParams& policy, const KsnRebaseParams& rebase, const KsnPotpParams& potp);
