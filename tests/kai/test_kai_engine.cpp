@@ -56,6 +56,90 @@ TEST_CASE("KAI: a corrupted holding makes --check fail naming the broken invaria
   }
 }
 
+TEST_CASE("KAI: a corrupted scalar between steps makes --check fail naming the change it breaks") {
+  // 15-minute steps: step 5 is inside round 1 (rounds at steps 0, 4, 8), so the round's K19
+  // bookkeeping is not reset by a round event before the check.
+  const Scenario sc = kai_test::scenario("kai-smoke.yaml", {"agents.count=500", "horizon=1d", "step=15m"});
+  framework::ProtocolModel<kai::Kai> model(sc, ModelOptions{true});
+  PathRecorder rec(model.schema(), run_shape(sc).n_records());
+  auto path = model.make_path(0);
+  for (std::int64_t t = 0; t < 5; ++t) CHECK_NOTHROW(path->step(t, rec));
+  const auto& R = path->population().ranges;
+  kai::KaiState& s = path->protocol().state();
+  kai::KaiAgents& a = path->protocol().holdings();
+  SUBCASE("one bKAI minted to a holder and to B alike: B = Σ bkai_i holds, its change is no fill") {
+    REQUIRE_FALSE(R[kai::bond_buyer].empty());
+    s.B += 1.0;
+    a.bkai[R[kai::bond_buyer].begin] += 1.0;
+    CHECK_THROWS_WITH_AS(path->step(5, rec),
+                         doctest::Contains("invariant broken at step 5: bKAI: change vs K19 fills − K16 burns"),
+                         RuntimeFailure);
+  }
+  SUBCASE("one sKAI added to a staker and to the supply: its change is no K13 emission") {
+    REQUIRE_FALSE(R[kai::staker].empty());
+    s.skai_supply += 1.0;
+    a.skai[R[kai::staker].begin] += 1.0;
+    CHECK_THROWS_WITH_AS(path->step(5, rec),
+                         doctest::Contains("invariant broken at step 5: sKAI: supply change vs K13 emission"),
+                         RuntimeFailure);
+  }
+  SUBCASE("cap_tier raised") {
+    s.cap_tier += 0.01;
+    CHECK_THROWS_WITH_AS(path->step(5, rec), doctest::Contains("invariant broken at step 5: cap_tier never increases"),
+                         RuntimeFailure);
+  }
+  SUBCASE("contraction_left raised inside a round: more bKAI purchasable than contraction_cap·S allows") {
+    s.contraction_left += 1.0;
+    CHECK_THROWS_WITH_AS(
+        path->step(5, rec),
+        doctest::Contains("invariant broken at step 5: K19: contraction_left vs contraction_cap·S at the round start − Σ fills"),
+        RuntimeFailure);
+  }
+}
+
+TEST_CASE("KAI: a violating fill fed to --check's record fails naming the rule") {
+  const Scenario sc = kai_test::scenario("kai-smoke.yaml", {"agents.count=500", "horizon=1d"});
+  framework::ProtocolModel<kai::Kai> model(sc, ModelOptions{true});
+  PathRecorder rec(model.schema(), run_shape(sc).n_records());
+  auto path = model.make_path(0);
+  for (std::int64_t t = 0; t < 5; ++t) CHECK_NOTHROW(path->step(t, rec));
+  kai::KaiPath& k = path->protocol();
+  // The settled state after step 4, checked again as after a step without fills or emission.
+  kai::KaiCheckRecord& c = k.check_record();
+  c.bond_fill = c.bkai_burned = c.treasury_paid = c.treasury_A_before = c.skai_emitted = 0;
+  const framework::Invariants inv(5);
+  REQUIRE_NOTHROW(k.check(inv));
+  SUBCASE("a K19 fill taking B past max_debt_ratio·base") {
+    c.bond_fill = 1.0;
+    c.bond_base = 1000.0;
+    c.bond_B_after = 351.0;  // max_debt_ratio 0.35
+    CHECK_THROWS_WITH_AS(
+        k.check(inv), doctest::Contains("invariant broken at step 5: bKAI: B after a purchase vs max_debt_ratio·base before it"),
+        RuntimeFailure);
+  }
+  SUBCASE("a K16 payout beyond the treasury's A") {
+    c.treasury_A_before = 10.0;
+    c.treasury_paid = 11.0;
+    CHECK_THROWS_WITH_AS(k.check(inv), doctest::Contains("invariant broken at step 5: treasury: K16 payout vs A before it"),
+                         RuntimeFailure);
+  }
+  SUBCASE("K19 fills in a round beyond contraction_cap·S at its start") {
+    c.round_fills = c.round_S;
+    CHECK_THROWS_WITH_AS(
+        k.check(inv), doctest::Contains("invariant broken at step 5: K19: Σ fills this round vs contraction_cap·S at the round start"),
+        RuntimeFailure);
+  }
+  SUBCASE("a claim settled for a staker inside its reward lock-up") {
+    const auto st = path->population().ranges[kai::staker];
+    REQUIRE_FALSE(st.empty());
+    // The staker staked this round (its timer word), so K15 masks its claim for 2 rounds.
+    k.holdings().timer[st.begin] = static_cast<std::uint32_t>(k.state().r + kai::kTimerOffsetRounds);
+    k.settle<kai::staker>(st.begin, kai::staker_claim, 1.0);
+    CHECK_THROWS_WITH_AS(k.check(inv), doctest::Contains("invariant broken at step 5: boardroom: claim or withdraw inside a lock-up, agent"),
+                         RuntimeFailure);
+  }
+}
+
 TEST_CASE("KAI: the fused pass's SIMD form and its scalar twin agree bit for bit on real states") {
   // 30 hourly steps: rounds, fills, exits and re-entries.
   const Scenario sc = kai_test::scenario("kai-smoke.yaml",

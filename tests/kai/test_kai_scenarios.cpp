@@ -31,10 +31,12 @@ Estimate depeg_probability(const DriverResult& r) {
 
 }  // namespace
 
-TEST_CASE("KAI invariants hold at every step: calm, crash, whale exit, liquidity drain") {
+TEST_CASE("KAI invariants hold at every step: calm, crash, whale exit, liquidity drain, the sweeps' corners") {
   // check = true: KaiPath::check runs after every step and throws on any breach (KAI supply vs
   // holdings and vs the mint/burn ledger, bKAI, sKAI, LP shares, KUSDT vs external flows,
-  // non-negative balances, positive reserves). Every shipped KAI scenario of configs/, at a
+  // non-negative balances, positive reserves, the debt cap at each purchase, payouts within A,
+  // B's and sKAI's changes, the cap_tier ratchet, the round's bond cap, the K15 lock-ups).
+  // Every shipped KAI scenario of configs/, at a
   // small size: the stresses keep their shock, moved to day 3 of a 15-day horizon.
   const std::vector<std::string> small = {"agents.count=1500", "horizon=15d"};
   CHECK_NOTHROW(run("kai-smoke.yaml", {}, true, 3));
@@ -52,6 +54,16 @@ TEST_CASE("KAI invariants hold at every step: calm, crash, whale exit, liquidity
     INFO(stress);
     DriverResult r;
     CHECK_NOTHROW(r = run(stress, sets, true, 3));
+  }
+  // The sweep files (their base scenario; the sweep block is the sweep command's) at the hardest
+  // corner of their grids: the deepest crash and, for the fear grid, the strongest fear weight.
+  for (const char* sweep : {"kai-crash-ladder.yaml", "kai-crash-fear-grid.yaml"}) {
+    auto sets = small;
+    sets.push_back("market.shocks=[{at: 3d, kind: crash, size: -0.6, duration: 1h}]");
+    if (std::string(sweep) == "kai-crash-fear-grid.yaml") sets.push_back("agents.holder.sell.w.mkt_ret=-7");
+    INFO(sweep);
+    DriverResult r;
+    CHECK_NOTHROW(r = run(sweep, sets, true, 3));
   }
 }
 

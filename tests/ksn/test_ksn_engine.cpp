@@ -57,6 +57,68 @@ TEST_CASE("KSN: a corrupted holding makes --check fail naming the broken invaria
   }
 }
 
+TEST_CASE("KSN: a violating step fed to --check's record fails naming the rule") {
+  const Scenario sc = ksn_test::scenario("ksn-smoke.yaml", {"agents.count=500", "horizon=1d"});
+  framework::ProtocolModel<ksn::Ksn> model(sc, ModelOptions{true});
+  PathRecorder rec(model.schema(), run_shape(sc).n_records());
+  auto path = model.make_path(0);
+  for (std::int64_t t = 0; t < 5; ++t) CHECK_NOTHROW(path->step(t, rec));
+  ksn::KsnPath& k = path->protocol();
+  // The settled state after step 4, checked again as after a step with no swap, unstake, bond or rebase.
+  ksn::KsnCheckRecord& c = k.check_record();
+  c = ksn::KsnCheckRecord{};
+  const framework::Invariants inv(5);
+  REQUIRE_NOTHROW(k.check(inv));
+  SUBCASE("a swap that lowered x·y") {
+    c.swap_k_before = 2.0e12;
+    c.swap_k_after = 1.9e12;
+    CHECK_THROWS_WITH_AS(k.check(inv), doctest::Contains("invariant broken at step 5: pool: x·y after a swap vs before it"),
+                         RuntimeFailure);
+  }
+  SUBCASE("penalties above p_max of the unstaked amount") {
+    c.unstaked = 100.0;
+    c.penalties = 21.0;  // p_max 0.2
+    CHECK_THROWS_WITH_AS(k.check(inv), doctest::Contains("invariant broken at step 5: penalty: Σ pen_i vs p_max·Σ a_i"),
+                         RuntimeFailure);
+  }
+  SUBCASE("a bond payout above π_max·S") {
+    c.bonded = true;
+    c.payout_S = 1e6;
+    c.payout_max = 501.0;  // π_max 0.0005
+    CHECK_THROWS_WITH_AS(k.check(inv), doctest::Contains("invariant broken at step 5: bonds: largest payout_i vs π_max·S"),
+                         RuntimeFailure);
+  }
+  SUBCASE("bonds that lowered E = RFV − S") {
+    c.bonded = true;
+    c.bond_E_before = 1000.0;
+    c.bond_E_after = 990.0;
+    CHECK_THROWS_WITH_AS(k.check(inv), doctest::Contains("invariant broken at step 5: bonds: E after the bonds vs before"),
+                         RuntimeFailure);
+  }
+  SUBCASE("a surplus mint above φ·max(0, E)") {
+    c.rebased = true;
+    c.mint_E_before = -5.0;
+    c.mint = 1.0;
+    CHECK_THROWS_WITH_AS(k.check(inv), doctest::Contains("invariant broken at step 5: mint: M vs φ·max(0, E) before it"),
+                         RuntimeFailure);
+  }
+  SUBCASE("a surplus mint leaving E < 0") {
+    c.rebased = true;
+    c.mint_E_before = 100.0;
+    c.mint = 50.0;
+    c.mint_E_after = -1.0;
+    CHECK_THROWS_WITH_AS(k.check(inv), doctest::Contains("invariant broken at step 5: mint: E after the mint"), RuntimeFailure);
+  }
+  SUBCASE("rebase rewards not proportional to g·m_i·q_i (the right total, paid pro rata to q_i)") {
+    c.rebased = true;
+    c.rebase_W = 1e6;
+    c.rebase_g_w2 = 3300.0;  // g·Σ q·m²
+    c.rebase_dm = 3000.0;    // Σ Δ_i·m_i of a payout ignoring m_i
+    CHECK_THROWS_WITH_AS(k.check(inv), doctest::Contains("invariant broken at step 5: rebase: Σ Δ_i·m_i vs g·Σ q_i·m_i²"),
+                         RuntimeFailure);
+  }
+}
+
 TEST_CASE("KSN: the fused pass's SIMD form and its scalar twin agree bit for bit on real states") {
   // 30 hourly steps: two rebases (a settle-only pass, then the rebase over the settled state) and a
   // daily bond claim.

@@ -128,11 +128,12 @@ TEST_CASE("KSN §10 case 8 through the full path: DCP exhaustion under dcp_only 
   CHECK(p.first_step[ksn::e_bank_run] == -1);
 }
 
-TEST_CASE("KSN invariants hold at every step: smoke, crash, reserve depeg, funding squeeze") {
+TEST_CASE("KSN invariants hold at every step: smoke, crash, reserve depeg, funding squeeze, crash ladder") {
   // check = true: KsnPath::check runs after every step and throws on any breach
   // (KSN supply vs holdings and vs the mint/burn ledger, USDC vs external flows, LP shares,
-  // non-negative balances, m_i, G_i, L_i bounds, bond debt vs its vintage ring), and the rebase
-  // checks r_min ≤ r_t ≤ r_max, 0 ≤ r_eff ≤ r_t and Σ Δ_i = R. Every shipped KSN scenario of
+  // non-negative balances, m_i, G_i, L_i bounds, bond debt vs its vintage ring, x·y across swaps,
+  // penalties, bond payouts and E, the surplus mint), and the rebase checks r_min ≤ r_t ≤ r_max,
+  // 0 ≤ r_eff ≤ r_t, Σ Δ_i = R and Σ Δ_i·m_i = g·Σ q_i·m_i². Every shipped KSN scenario of
   // configs/, at a small size: the stresses keep their shock, moved to day 5 of a 20-day horizon.
   CHECK_NOTHROW(run("ksn-smoke.yaml", {}, true, 3));
   const std::vector<std::string> small = {"agents.count=1500", "horizon=20d"};
@@ -148,6 +149,13 @@ TEST_CASE("KSN invariants hold at every step: smoke, crash, reserve depeg, fundi
     INFO(stress);
     DriverResult r;
     CHECK_NOTHROW(r = run(stress, sets, true, 3));
+  }
+  // The crash-ladder sweep file (its base scenario) at the deepest crash of its grid.
+  {
+    INFO("ksn-crash-ladder.yaml");
+    auto sets = small;
+    sets.push_back("market.shocks=[{at: 5d, kind: crash, size: -0.6, duration: 1h}]");
+    CHECK_NOTHROW(run("ksn-crash-ladder.yaml", sets, true, 3));
   }
   // A sell tax and LP bonds only (KS12, KS15 LP branch) through the same checks.
   CHECK_NOTHROW(run("ksn-smoke.yaml", {"ksn.dcp.sell_tax=0.02", "ksn.bond.type_policy=lp_only"}, true, 2));

@@ -44,6 +44,10 @@ KaiPath::KaiPath(const KaiScenario& sc, const agents::Behaviour& behaviour, cons
   init_population();
   fill_.rps = s_.RPS;
   fill_.rps_lp = s_.RPS_lp;
+  chk_.prev_B = s_.B;
+  chk_.prev_skai_supply = s_.skai_supply;
+  chk_.prev_cap_tier = s_.cap_tier;
+  chk_.round_S = s_.S;
   observe(-1);  // K24 prices of the initial state
   init_cost_basis();
 }
@@ -128,6 +132,8 @@ void KaiPath::begin_step(std::int64_t t) {
   step_withdrawn_ = step_removed_kusdt_ = 0;
   staked_at_start_ = s_.staked;
   pool_kusdt_at_start_ = s_.pool.quote_reserve();
+  chk_.bond_fill = chk_.bond_base = chk_.bond_B_after = 0;
+  chk_.bkai_burned = chk_.treasury_paid = chk_.treasury_A_before = chk_.skai_emitted = 0;
   history_.begin_step(s_.pool.spot());  // p_t: the end of step t − 1 (p_0 at t = 0)
   if (t % steps_per_round_ == 0) round_event(t);
 }
@@ -137,7 +143,10 @@ void KaiPath::round_event(std::int64_t t) {
   // K2: the window just closed; round 0 reads the initial spot.
   const double twap_r = r == 0 ? p0_ : twap_.twap_last_closed(static_cast<std::int64_t>(p_.round_seconds));
   rng::Sequence u(ctx_.key, rng::Purpose::protocol, static_cast<std::uint64_t>(t));
+  chk_.round_S = s_.S;  // K11 reads S at the round start (a contraction round mints nothing first)
+  chk_.round_fills = 0;
   last_round_ = run_round(s_, p_, twap_r, r, u.uniform());
+  chk_.skai_emitted = last_round_.skai_emitted;
   history_.on_round(last_round_.stakers);
   depeg_.observe_round(twap_r, r, t);
   trackers_.observe_round(twap_r);
@@ -237,7 +246,10 @@ void KaiPath::clear(std::int64_t t) {
   // K16 redemption.
   double redeemed_kai = 0;
   if (in_.redeem_bkai > 0) {
+    chk_.treasury_A_before = s_.A;
     const Redemption red = redeem_bkai(s_, p_, in_.redeem_bkai);
+    chk_.bkai_burned = red.bkai_burned;
+    chk_.treasury_paid = red.kai_paid;
     fill_.redeem_phi = red.phi;
     fill_.redeem_kai_per_bkai = red.kai_per_bkai;
     redeemed_kai = red.kai_paid + red.kai_minted;
@@ -290,7 +302,11 @@ void KaiPath::clear(std::int64_t t) {
   // (d) K19 bonds: the KAI the buy legs bought plus f_i of liquid KAI.
   const double bond_request = fill_.buy_ratio * in_.bond_buy_kusdt + in_.bond_kai;
   if (bond_request > 0) {
+    chk_.bond_base = p_.debt_cap_base == DebtCapBase::circulation ? s_.C() : s_.S;
     const BondFill bf = purchase_bonds(s_, p_, bond_request);
+    chk_.bond_fill = bf.fill;
+    chk_.bond_B_after = s_.B;
+    chk_.round_fills += bf.fill;
     fill_.bond_phi = bf.phi;
     trackers_.observe_bond_fill(bf.debt_cap_hit, s_.r, t);
     trackers_.observe_debt_ratio(s_.B, s_.C());
@@ -329,6 +345,11 @@ void KaiPath::settle(std::size_t i, int action, double f) {
       a_.skai[i] -= q;
     } else {
       // K22 ran before this (accrual before fills), so earned_i is the whole pending reward.
+      if (ctx_.check) {  // K15: the mask allowed this only past the lock-up of the last stake or claim
+        const std::int64_t since = static_cast<std::int64_t>(a_.timer[i]) - kTimerOffsetRounds;
+        const std::int64_t lock = action == staker_claim ? claim_lock_ : withdraw_lock_;
+        if (fl.round < since + lock && chk_.lock_breach < 0) chk_.lock_breach = static_cast<std::int64_t>(i);
+      }
       const double pend = action == staker_claim ? f * a_.earned[i] : a_.earned[i];
       const double sold = (action == staker_claim ? ap_.claim_sell_frac : ap_.exit_sell_frac) * pend;
       a_.earned[i] -= pend;
@@ -441,6 +462,8 @@ void KaiPath::events(std::int64_t* first) const {
 
 // kai.md §9, on the settled state.
 void KaiPath::check(const framework::Invariants& inv) const {
+  if (chk_.lock_breach >= 0)
+    inv.fail("boardroom: claim or withdraw inside a lock-up, agent " + std::to_string(chk_.lock_breach));
   double kai = 0, kusdt = 0, bkai = 0, skai = 0, earned = 0, st = 0, lp = 0, pending = 0;
   const auto st_r = pop_.ranges[staker];
   for (std::size_t i = 0; i < pop_.size(); ++i) {
@@ -472,6 +495,26 @@ void KaiPath::check(const framework::Invariants& inv) const {
   inv.holds("pool reserves positive", x.token_reserve() > 0 && x.quote_reserve() > 0);
   inv.at_least("treasury KAI A", s_.A, 0.0, 1e-9);
   inv.at_least("contraction_left", s_.contraction_left, 0.0, 1e-9);
+  // K19 and K16 at the fill: base and A read before it.
+  if (chk_.bond_fill > 0)
+    inv.at_most("bKAI: B after a purchase vs max_debt_ratio·base before it", chk_.bond_B_after,
+                p_.max_debt_ratio * chk_.bond_base, 1e-12 * std::max(1.0, chk_.bond_base));
+  inv.at_most("treasury: K16 payout vs A before it", chk_.treasury_paid, chk_.treasury_A_before,
+              1e-12 * std::max(1.0, chk_.treasury_A_before));
+  // Changes over the step, against the previous checked step's scalars.
+  inv.within("bKAI: change vs K19 fills − K16 burns", s_.B - chk_.prev_B, chk_.bond_fill - chk_.bkai_burned,
+             1e-12 * std::max({1.0, s_.B, chk_.prev_B}));
+  inv.within("sKAI: supply change vs K13 emission", s_.skai_supply - chk_.prev_skai_supply, chk_.skai_emitted,
+             1e-12 * std::max({1.0, s_.skai_supply, chk_.prev_skai_supply}));
+  inv.at_most("cap_tier never increases", s_.cap_tier, chk_.prev_cap_tier);
+  // The round's K19 fills: within contraction_cap·S at the round start, and contraction_left is what remains.
+  const double round_cap = p_.contraction_cap * chk_.round_S, round_tol = 1e-12 * std::max(1.0, chk_.round_S);
+  inv.at_most("K19: Σ fills this round vs contraction_cap·S at the round start", chk_.round_fills, round_cap, round_tol);
+  inv.within("K19: contraction_left vs contraction_cap·S at the round start − Σ fills", s_.contraction_left,
+             s_.contraction() ? round_cap - chk_.round_fills : 0.0, round_tol);
+  chk_.prev_B = s_.B;
+  chk_.prev_skai_supply = s_.skai_supply;
+  chk_.prev_cap_tier = s_.cap_tier;
 }
 
 // The hooks the fused pass instantiates, per type.

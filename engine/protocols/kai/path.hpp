@@ -53,6 +53,24 @@ struct KaiFills {
   std::int64_t round = 0;      // K15: the lock timer restarts at this round
 };
 
+// What `--check` compares that the settled state alone does not show (kai.md's invariants list):
+// scalars of the previous checked step and of this step's and round's clearing, a few doubles
+// per path. Written whether or not --check runs (reading them never changes a result); tests
+// feed violating values through KaiPath::check_record().
+struct KaiCheckRecord {
+  // At the end of the previous checked step (the initial state before step 0).
+  double prev_B = 0, prev_skai_supply = 0, prev_cap_tier = 0;
+  // This step: K19 fill, the debt-cap base read before it, B after it; K16 burns and payout out
+  // of A with A before it; K13 emission (0 off a round step).
+  double bond_fill = 0, bond_base = 0, bond_B_after = 0;
+  double bkai_burned = 0, treasury_paid = 0, treasury_A_before = 0;
+  double skai_emitted = 0;
+  // This round: S at its start (K11's base) and Σ K19 fills so far.
+  double round_S = 0, round_fills = 0;
+  // First staker settled with a claim or withdraw inside its lock-up (−1: none); only under --check.
+  std::int64_t lock_breach = -1;
+};
+
 // The lock timer word holds the round of the last stake or claim plus this offset, so the
 // initial stakers (round −64) are unlocked from round 0 (kai.md §3).
 inline constexpr std::int64_t kTimerOffsetRounds = 64;
@@ -183,6 +201,7 @@ class KaiPath {
   KaiState& state() { return s_; }
   const KaiAgents& holdings() const { return a_; }
   KaiAgents& holdings() { return a_; }
+  KaiCheckRecord& check_record() const { return chk_; }
 
  private:
   void init_population();
@@ -242,6 +261,7 @@ class KaiPath {
   double S0_ = 0;
   double kusdt_external_ = 0;  // KUSDT that entered (+) or left (−) the system from outside
   double skai_ext_ = 0;        // sKAI outside the agents (a type with no agents)
+  mutable KaiCheckRecord chk_;  // check() moves its previous-step scalars on
 };
 
 }  // namespace stampede::kai

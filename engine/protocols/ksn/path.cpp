@@ -123,8 +123,29 @@ void KsnPath::init_population() {
   usdc0_ = usdc + s_.pool.quote_reserve() + s_.T_usdc;
 }
 
-double KsnPath::sell(double ksn) { return s_.pool.swap_token_in(ksn, std::max(1, sc_.market.sub_swaps)); }
-double KsnPath::buy(double usdc) { return s_.pool.swap_quote_in(usdc, std::max(1, sc_.market.sub_swaps)); }
+namespace {
+
+// x·y across one swap (ksn.md invariants: never decreasing), kept as the worst drop of the step.
+template <class Swap>
+double watched_swap(market::ConstantProductPool& pool, KsnCheckRecord& chk, Swap swap) {
+  const double k0 = pool.k();
+  const double out = swap();
+  const double k1 = pool.k();
+  if (k1 - k0 < chk.swap_k_after - chk.swap_k_before) {
+    chk.swap_k_before = k0;
+    chk.swap_k_after = k1;
+  }
+  return out;
+}
+
+}  // namespace
+
+double KsnPath::sell(double ksn) {
+  return watched_swap(s_.pool, chk_, [&] { return s_.pool.swap_token_in(ksn, std::max(1, sc_.market.sub_swaps)); });
+}
+double KsnPath::buy(double usdc) {
+  return watched_swap(s_.pool, chk_, [&] { return s_.pool.swap_quote_in(usdc, std::max(1, sc_.market.sub_swaps)); });
+}
 
 // ---------------------------------------------------------------------------------------------
 // Phase 1 (ksn.md §4–§5): exogenous processes; the certificate price (KS1) and the USD value of USDC.
@@ -134,6 +155,7 @@ void KsnPath::begin_step(std::int64_t t) {
   s_.p_c = certificate_price(p_.treasury.cert_price0, exo_.factor(), p_.treasury.cert_beta);
   fees_at_start_ = s_.pool.fees_value();
   step_unstaked_ = 0;
+  chk_ = KsnCheckRecord{};
 }
 
 // ksn.md §6 common signals and KS13's quote, once per step at the start-of-step state.
@@ -241,6 +263,8 @@ void KsnPath::clear(std::int64_t t) {
   fill_.claim = KsnSchedule::due(t, sch_.claim_steps);
   // 1. Unstakes: KS11 penalties (DCP share, the rest burned); a − pen is queued for sale.
   apply_penalties(s_, in_.penalties, p_.dcp);
+  chk_.penalties = in_.penalties;
+  chk_.unstaked = in_.unstake;
   step_unstaked_ = in_.unstake;
   double sold = in_.unstake - in_.penalties + in_.sell_ksn;
   // 2. LP withdrawals, pro rata x, y; sell_on_withdraw of the KSN leg is queued.
@@ -279,8 +303,13 @@ void KsnPath::clear(std::int64_t t) {
   // 5. Bonds at the step-start quote (KS13–KS17), then KS18's decay.
   if (in_.bond_usdc > 0) {
     fill_.bond_fill = bond_fill_fraction(in_.bond_usdc / quote_.price, s_.debt.debt(), s_.S, p_.bond);
+    if (ctx_.check) chk_.bond_E_before = value_treasury(s_, p_.treasury, s_.Q).excess;
     const BondIssue is = issue_bonds(s_, fill_.bond_fill * in_.bond_usdc, quote_.price, bond_type_, p_.bond);
     fill_.payout_per_usdc = is.payout_per_usdc;
+    if (ctx_.check) chk_.bond_E_after = value_treasury(s_, p_.treasury, s_.Q).excess;
+    chk_.bonded = is.payout > 0;
+    chk_.payout_max = fill_.payout_per_usdc * fill_.bond_cap * fill_.bond_fill;
+    chk_.payout_S = S_decide_;
   }
   s_.debt.end_step();
   // Σ stake at the step end, from the aggregates (the per-agent fills are pro rata, so linear).
@@ -377,7 +406,7 @@ void KsnPath::after_settle(std::int64_t t) {
   const double now = static_cast<double>((t + 1) * ctx_.dt_seconds);
   const double t_s = static_cast<double>(p_.potp.time_scale);
   const std::size_t begin = pop_.ranges[staker].begin, end = pop_.ranges[bonder].end;
-  double Q = 0, W = 0;
+  double Q = 0, W = 0, W2 = 0;
   for (std::size_t i = begin; i < end; ++i) {
     const double q = a_.stake[i] + a_.bond_rem[i];
     if (!(q > 0)) a_.since[i] = static_cast<float>(now);  // a position at q = 0 resets t_i
@@ -389,11 +418,23 @@ void KsnPath::after_settle(std::int64_t t) {
     a_.m[i] = static_cast<float>(m);
     Q += q;
     W += q * static_cast<double>(a_.m[i]);
+    W2 += q * static_cast<double>(a_.m[i]) * static_cast<double>(a_.m[i]);
   }
   last_rebase_ = plan_rebase_step(s_, p_, policy_, vol_, tvl_, ctx_.dt_seconds, Q, W);
   const RebaseBudget& bud = last_rebase_.budget;
   double paid = 0;
   if (bud.g > 0) paid = kernels::accrue_rebase({a_.stake.data(), a_.bond_rem.data(), a_.m.data()}, begin, end, bud.g);
+  if (ctx_.check) {
+    chk_.rebased = true;
+    chk_.mint = bud.mint;
+    chk_.mint_E_before = last_rebase_.valuation.excess;
+    chk_.mint_E_after = value_treasury(s_, p_.treasury, Q).excess;  // before the payout: the DCP is outside RFV
+    double Wm = 0;  // Σ q_i·m_i after the payout, in the order W was summed
+    for (std::size_t i = begin; i < end; ++i) Wm += (a_.stake[i] + a_.bond_rem[i]) * static_cast<double>(a_.m[i]);
+    chk_.rebase_dm = Wm - W;
+    chk_.rebase_g_w2 = bud.g * W2;
+    chk_.rebase_W = W;
+  }
   pay_rebase(s_, paid);
   if (ctx_.check) {
     const framework::Invariants inv(t);
@@ -482,6 +523,26 @@ void KsnPath::check(const framework::Invariants& inv) const {
   inv.at_least("p_b vs p_min", quote_.price, p_.bond.min_price);
   inv.equal("D vs KS18 recomputed from the ring", s_.debt.debt(), s_.debt.recomputed(), 1e-9);
   if (fill_.bond_fill > 0) inv.at_most("D vs D_max·S after a fill", s_.debt.debt(), p_.bond.max_debt * s_.S * (1 + 1e-9), 1e-9);
+  // 3. x·y across each swap of the step (the worst one).
+  inv.at_least("pool: x·y after a swap vs before it", chk_.swap_k_after, chk_.swap_k_before, 1e-12 * chk_.swap_k_before);
+  // 5. KS11 on the step's unstakes (pen_i ≤ p_max·a_i per agent is penalty_rate's bound, unit-tested).
+  inv.at_most("penalty: Σ pen_i vs p_max·Σ a_i", chk_.penalties, p_.dcp.penalty_max * chk_.unstaked,
+              1e-12 * std::max(1.0, chk_.unstaked));
+  // 6. Bonds: the largest payout_i within π_max·S at the quote; E = RFV − S not lowered.
+  const double s_tol = 1e-12 * std::max(1.0, s_.S);
+  if (chk_.bonded) {
+    inv.at_most("bonds: largest payout_i vs π_max·S", chk_.payout_max, p_.bond.max_payout * chk_.payout_S,
+                1e-12 * std::max(1.0, chk_.payout_S));
+    inv.at_least("bonds: E after the bonds vs before", chk_.bond_E_after, chk_.bond_E_before, s_tol);
+  }
+  // 4, 6. A rebase: KS7's mint within φ·max(0, E) and leaving E ≥ 0; KS9's Δ_i = g·m_i·q_i seen in
+  // its second moment (Σ Δ_i = R is checked at the rebase).
+  if (chk_.rebased) {
+    inv.at_most("mint: M vs φ·max(0, E) before it", chk_.mint, p_.funding.surplus_fraction * std::max(0.0, chk_.mint_E_before), s_tol);
+    if (chk_.mint > 0) inv.at_least("mint: E after the mint", chk_.mint_E_after, 0.0, s_tol);
+    inv.within("rebase: Σ Δ_i·m_i vs g·Σ q_i·m_i² (Δ_i/q_i = g·m_i)", chk_.rebase_dm, chk_.rebase_g_w2,
+               1e-9 * std::max(1.0, chk_.rebase_W));
+  }
 }
 
 // The hooks the fused pass instantiates, per type.

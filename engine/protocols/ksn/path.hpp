@@ -67,6 +67,26 @@ struct KsnFills {
   bool claim = false;        // KS20 ran at the end of step t
 };
 
+// What `--check` compares that the settled state alone does not show (ksn.md's invariants list):
+// scalars of this step's clearing and rebase, a few doubles per path. Written whether or not
+// --check runs (reading them never changes a result); tests feed violating values through
+// KsnPath::check_record().
+struct KsnCheckRecord {
+  // The swap whose x·y fell most (after − before), or 0, 0 without a swap.
+  double swap_k_before = 0, swap_k_after = 0;
+  // KS11: Σ pen_i and Σ a_i of the step's unstakes.
+  double penalties = 0, unstaked = 0;
+  // KS14–KS17: the largest payout_i a fill allows (payout per USDC × the cap × the fill ratio), S at
+  // the quote; E = RFV − S right before and after the bonds (only under --check).
+  bool bonded = false;
+  double payout_max = 0, payout_S = 0, bond_E_before = 0, bond_E_after = 0;
+  // A rebase step: KS7's M with E before and after it; KS9's Σ Δ_i·m_i and g·Σ q_i·m_i² (the
+  // second moment of Δ_i = g·m_i·q_i), with W = Σ q_i·m_i as their scale.
+  bool rebased = false;
+  double mint = 0, mint_E_before = 0, mint_E_after = 0;
+  double rebase_dm = 0, rebase_g_w2 = 0, rebase_W = 0;
+};
+
 class KsnPath {
  public:
   KsnPath(const KsnScenario& sc, const agents::Behaviour& behaviour, const framework::PathContext& ctx,
@@ -196,6 +216,7 @@ class KsnPath {
   const KsnAgents& holdings() const { return a_; }
   KsnAgents& holdings() { return a_; }
   double stake_total() const { return stake_total_; }
+  KsnCheckRecord& check_record() const { return chk_; }
 
  private:
   void init_population();
@@ -246,6 +267,7 @@ class KsnPath {
   double fees_at_start_ = 0, step_unstaked_ = 0;
   double stake_total_ = 0;  // Σ stake at the end of the step (tracked from the fills; exact after a rebase)
   double usdc0_ = 0;        // Σ usdc_i + y + T_usdc at t0
+  mutable KsnCheckRecord chk_;
 };
 
 }  // namespace stampede::ksn
