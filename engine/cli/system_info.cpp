@@ -10,6 +10,10 @@
 #include <sstream>
 #include <thread>
 
+// The git commit of the sources, written at build time (CMakeLists.txt: stampede_git_commit).
+#ifdef STAMPEDE_HAVE_GIT_COMMIT_HEADER
+#include "stampede_git_commit.hpp"
+#endif
 #ifndef STAMPEDE_GIT_COMMIT
 #define STAMPEDE_GIT_COMMIT "unknown"
 #endif

@@ -76,7 +76,9 @@ std::string sensitivity_table(const SweepData& sweep, std::size_t top) {
       sweep.points.empty() ? 0 : sweep.points[0].run.paths.size(), m.shard);
   if (!sweep.points.empty()) {
     out += "\nbaseline";
-    out += events_table(summarize(sweep.points[0].run));
+    const Summary baseline = summarize(sweep.points[0].run);
+    out += events_table(baseline);
+    out += by_time_table(baseline);
   }
   for (const EventRanking& r : rank_events(sweep)) {
     if (r.rows.empty() || r.rows.front().effect.difference == 0.0) {

@@ -22,6 +22,7 @@ Summary summarize(const RunData& run) {
   const std::size_t n_records = run.time.size();
   Summary s;
   s.n_paths = static_cast<std::int64_t>(run.paths.size());
+  s.time = run.time;
 
   for (std::size_t e = 0; e < schema.events.size(); ++e) {
     EventSummary ev;
@@ -98,6 +99,33 @@ std::string events_table(const Summary& s) {
   return out;
 }
 
+std::vector<std::size_t> by_time_columns(const std::vector<double>& time) {
+  std::vector<std::size_t> cols;
+  if (time.empty()) return cols;
+  for (const int percent : {10, 25, 50, 75, 100}) {
+    // time.back()·percent is exact (whole seconds), the division rounds once.
+    const double at = time.back() * percent / 100.0;
+    const auto r = std::min(static_cast<std::size_t>(std::lower_bound(time.begin(), time.end(), at) - time.begin()),
+                            time.size() - 1);
+    if (cols.empty() || cols.back() != r) cols.push_back(r);
+  }
+  return cols;
+}
+
+std::string by_time_table(const Summary& s) {
+  if (s.events.empty() || s.time.empty()) return "";
+  const std::vector<std::size_t> cols = by_time_columns(s.time);
+  std::string out = fmt::format("\n{:<24}", "P(event by day)");
+  for (const std::size_t r : cols) out += fmt::format(" {:>9}", fmt::format("{:.4g}d", s.time[r] / kDay));
+  out += "\n";
+  for (const EventSummary& e : s.events) {
+    out += fmt::format("{:<24}", e.name);
+    for (const std::size_t r : cols) out += fmt::format(" {:>9}", r < e.by_time.size() ? num4(e.by_time[r]) : "-");
+    out += "\n";
+  }
+  return out;
+}
+
 std::string risk_table(const Summary& s, const RunMeta& meta) {
   std::string out;
   for (const FinalSummary& f : s.finals) {
@@ -127,6 +155,7 @@ std::string summary_table(const Summary& s, const RunMeta& meta) {
                        meta.paths_rule == "precision" ? "reached" : "not reached: stopped at stop.max_paths",
                        num4(meta.ci_half_width_reached));
   out += events_table(s);
+  out += by_time_table(s);
   if (!s.finals.empty()) {
     out += fmt::format("\n{:<24} {:>12} {:>12} {:>12} {:>12} {:>12} {:>9}\n", "final", "mean", "std", "q5", "q50",
                        "q95", "defined");
@@ -165,6 +194,13 @@ std::string summary_json(const Summary& s, const RunMeta& meta) {
                            Json{{"n", e.time_to_event.n_defined},
                                 {"mean", e.time_to_event.mean / kDay},
                                 {"quantiles", std::move(tte_q)}}}};
+    // The whole P(event by t) curve: by_time[r] at time[r], in days.
+    Json days = Json::array(), probability = Json::array();
+    for (std::size_t r = 0; r < s.time.size(); ++r) {
+      days.push_back(s.time[r] / kDay);
+      probability.push_back(r < e.by_time.size() ? e.by_time[r] : std::nan(""));
+    }
+    events[e.name]["by_time"] = Json{{"days", std::move(days)}, {"probability", std::move(probability)}};
   }
   j["events"] = std::move(events);
   Json finals = Json::object();

@@ -43,11 +43,13 @@ struct Summary {
   std::vector<EventSummary> events;
   std::vector<FinalSummary> finals;
   std::vector<BandSummary> bands;
+  std::vector<double> time;  // [n_records] record times in seconds: the grid of every event's by_time
 };
 
 Summary summarize(const RunData& run);
 
-// Human table for stdout: events with probability, count/n, 95% CI and time to the event;
+// Human table for stdout: events with probability, count/n, 95% CI and time to the event; one
+// line per event of its P(event by t) at a few record times (by_time_table);
 // finals with mean, std and q5/q50/q95; the risk figures (VaR and ES at 95% and 99% over the
 // horizon, bootstrap intervals) of the finals with a declared bad tail.
 std::string summary_table(const Summary& summary, const RunMeta& meta);
@@ -55,7 +57,8 @@ std::string summary_table(const Summary& summary, const RunMeta& meta);
 // as null), followed by a newline:
 //   {"scenario":..,"protocol":..,"seed":..,"shard":..,"n_paths":..,"paths_held":..,
 //    "events":{NAME:{"probability","ci_low","ci_high","count","n","method":"wilson"},..},
-//    "events":{NAME:{..., "time_to_event_days":{"n","mean","quantiles":{..}}}},
+//    "events":{NAME:{..., "time_to_event_days":{"n","mean","quantiles":{..}},
+//                    "by_time":{"days":[..],"probability":[..]}}},   (every record: the whole curve)
 //    "finals":{NAME:{"mean","std","std_err","min","max","n_defined","quantiles":{"0.01":..,..,"0.99":..},
 //                    "risk":{"tail","horizon_days","var_95":{"value","ci_low","ci_high"},"es_95":..,
 //                            "var_99":..,"es_99":..}},..}}
@@ -64,5 +67,13 @@ std::string summary_json(const Summary& summary, const RunMeta& meta);
 // Parts of the table, also used for the points of a sweep.
 std::string events_table(const Summary& summary);
 std::string risk_table(const Summary& summary, const RunMeta& meta);
+
+// The records the P(event by t) table shows: for 10, 25, 50, 75 and 100% of the last record time
+// T, the first record at or after that time (so the last column is T itself, the horizon when it
+// is a multiple of the record interval); a record picked twice is shown once. Ascending.
+std::vector<std::size_t> by_time_columns(const std::vector<double>& time);
+// One line per event: by_time at those records, each column headed by its record time in days.
+// Empty without events or records.
+std::string by_time_table(const Summary& summary);
 
 }  // namespace stampede

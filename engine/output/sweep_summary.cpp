@@ -71,6 +71,7 @@ std::string sweep_table(const SweepData& sweep) {
     out += fmt::format("\n[{}] {}{}\n", i, p.name, set.empty() || !sweep.keys.empty() ? "" : " (" + set + ")");
     const Summary s = summarize(p.run);
     out += events_table(s);
+    out += by_time_table(s);
   }
   const auto diffs = compare_points(sweep);
   if (!diffs.empty()) {

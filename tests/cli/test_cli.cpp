@@ -321,6 +321,20 @@ TEST_CASE("--set on one item of a list, and --version") {
   CHECK(v.out.rfind("stampede ", 0) == 0);
   CHECK(v.out.find("git ") != std::string::npos);
   CHECK(v.out.find("SIMD ") != std::string::npos);
+  // The commit is the source tree's HEAD when the binary was built (read at build time, not when
+  // CMake configured), "-dirty" when tracked files had changes; the result file records the same.
+  const std::string rev_parse =
+      "git -C '" + std::string(STAMPEDE_SOURCE_DIR) + "' rev-parse --short=12 HEAD 2>/dev/null";
+  if (FILE* git = ::popen(rev_parse.c_str(), "r")) {
+    char buf[64] = {};
+    const bool got = std::fgets(buf, sizeof buf, git) != nullptr;
+    if (::pclose(git) == 0 && got) {
+      const std::string head = std::string(buf).substr(0, std::strcspn(buf, "\n"));
+      const std::string recorded = read_results(out).meta.git_commit;
+      CHECK((recorded == head || recorded == head + "-dirty"));
+      CHECK(v.out.find("(git " + recorded + ",") != std::string::npos);
+    }
+  }
 }
 
 // --- issue 9: memory bounded in the number of paths ---

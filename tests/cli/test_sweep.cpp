@@ -3,6 +3,8 @@
 // risk figures.
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -16,6 +18,8 @@
 #include <string>
 
 #include "cli_helpers.hpp"
+#include "engine/output/hdf5_file.hpp"
+#include "engine/output/number_text.hpp"
 #include "engine/output/results_file.hpp"
 #include "engine/output/summary.hpp"
 #include "same_results.hpp"
@@ -35,6 +39,25 @@ std::vector<std::string> crash_sweep(const std::string& out, std::vector<std::st
                                 "market.shocks[0].size=[-0.1, -0.6]"};
   a.insert(a.end(), extra.begin(), extra.end());
   return a;
+}
+
+// `report --json`'s P(event by t) of one run (a run's report, or a point of a sweep's) against
+// the file's /summary/events/<event>/by_time under `run_group` (the root, or /sweep/points/<i>).
+void check_by_time(const h5::Group& run_group, const nlohmann::json& report) {
+  const std::vector<double> time = run_group.read_doubles("time");
+  const h5::Group events = run_group.open_group("summary").open_group("events");
+  REQUIRE(!events.children().empty());
+  for (const std::string& name : events.children()) {
+    CAPTURE(name);
+    const std::vector<double> by_time = events.open_group(name).read_doubles("by_time");
+    const auto& curve = report.at("events").at(name).at("by_time");
+    REQUIRE(curve.at("days").size() == time.size());
+    REQUIRE(curve.at("probability").size() == by_time.size());
+    for (std::size_t r = 0; r < time.size(); ++r) {
+      CHECK(curve["days"][r].get<double>() == time[r] / 86400.0);
+      CHECK(curve["probability"][r].get<double>() == by_time[r]);
+    }
+  }
 }
 
 }  // namespace
@@ -102,6 +125,15 @@ TEST_CASE("a sweep in shards merges to the unsharded sweep, point by point; repo
   CHECK(j["points"].size() == 2);
   CHECK(j["compare"][0]["a"] == "size=-0.1");
   CHECK(j["compare"][0]["events"]["depeg"]["method"] == "newcombe-paired-score");
+  // Each point's P(event by t) is its own curve in the merged file.
+  {
+    const h5::File f = h5::File::open_read(merged);
+    for (std::size_t i = 0; i < 2; ++i) {
+      CAPTURE(i);
+      check_by_time(f.open_group("sweep").open_group("points").open_group(std::to_string(i)), j["points"][i]);
+    }
+  }
+  CHECK(rb.out.find("P(event by day)") != std::string::npos);
   // A sweep and a single run are not shards of each other.
   const auto single = dir.path("single.h5");
   REQUIRE(run_cli({"run", kSmoke, "-o", single, "--paths", "4", "--quiet"}).status == 0);
@@ -191,6 +223,17 @@ TEST_CASE("report: time to event, std of finals, risk figures; undefined finals 
   CHECK(js["finals"]["min_twap"]["risk"]["horizon_days"] == 20.0);
   CHECK(js["finals"]["min_twap"].contains("std"));
   CHECK(js["events"]["depeg"].contains("time_to_event_days"));
+  // P(event by t): the whole curve in the JSON, the file's by_time; in the table at the first
+  // records at or after 10/25/50/75/100% of the 20 days (daily records).
+  check_by_time(h5::File::open_read(out), js);
+  const auto head = rep.out.find("P(event by day)");
+  REQUIRE(head != std::string::npos);
+  CHECK(rep.out.substr(head, rep.out.find('\n', head) - head) ==
+        fmt::format("{:<24} {:>9} {:>9} {:>9} {:>9} {:>9}", "P(event by day)", "2d", "5d", "10d", "15d", "20d"));
+  std::string depeg_line = fmt::format("{:<24}", "depeg");
+  for (const std::size_t r : std::initializer_list<std::size_t>{1, 4, 9, 14, 19})
+    depeg_line += fmt::format(" {:>9}", num4(s.events[e].by_time[r]));
+  CHECK(rep.out.find(depeg_line + "\n", head) != std::string::npos);
 }
 
 TEST_CASE("stampede plot draws a real sweep's pictures (Debian's matplotlib)") {

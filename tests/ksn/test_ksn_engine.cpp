@@ -136,3 +136,51 @@ TEST_CASE("KSN: the fused pass's SIMD form and its scalar twin agree bit for bit
 TEST_CASE("KSN: a path continued on its own random branch reproduces itself; a new branch diverges after it") {
   protocol_test::branch_identity<ksn::Ksn>(ksn_test::scenario("ksn-smoke.yaml", {"agents.count=300", "horizon=3d"}), 30);
 }
+
+TEST_CASE("KSN: no exited state: a staker that exits acts again the next step, its cost basis unchanged") {
+  // Stakers look every step (attention 1) and both their actions are near-certain (bias 30; the
+  // enter's signal weights 0, so the crash the exits cause cannot outweigh the bias, and no
+  // herding weight on the exit): at a step where a staker holds a stake it enters or exits; after an exit
+  // (f = 1: the whole stake unstaked and sold) only `enter` is open, so it enters at the next
+  // step. A type with an exited state would hold there instead (re-entry draw) and reset its
+  // cost basis on re-entry (agents.md "Exit and re-entry").
+  const Scenario sc = ksn_test::scenario(
+      "ksn-smoke.yaml", {"agents.count=400", "horizon=1d", "agents.staker.attention=1",
+                         "agents.staker.enter.bias={dist: constant, value: 30}",
+                         "agents.staker.exit.bias={dist: constant, value: 30}", "agents.staker.exit.w.exit_staker=0",
+                         "agents.staker.enter.w.exit_staker=0", "agents.staker.enter.w.yld=0", "agents.staker.enter.w.mom=0",
+                         "agents.staker.enter.w.run=0", "agents.staker.enter.w.prem=0", "agents.staker.enter.w.vol=0"});
+  framework::ProtocolModel<ksn::Ksn> model(sc, ModelOptions{false});
+  PathRecorder rec(model.schema(), run_shape(sc).n_records());
+  auto path = model.make_path(0);
+  const agents::TypeRange stakers = path->population().ranges[ksn::staker];
+  REQUIRE_FALSE(stakers.empty());
+  const auto& status = path->population().status;
+  const auto& cost = path->protocol().holdings().cost;
+  const std::vector<float> cost0(cost.begin(), cost.end());  // KS21: the initial wealth
+  constexpr std::uint8_t kEnter = ksn::staker_enter + 1, kExit = ksn::staker_exit + 1;  // status action codes
+
+  std::vector<std::uint8_t> before(status.size(), 0);  // the codes read after the previous step (0: none)
+  int exits = 0, acted_again = 0;
+  for (std::int64_t t = 0; t < sc.n_steps; ++t) {
+    path->step(t, rec);
+    // A rebase step settles its decisions at once (the codes are cleared): no codes to read there.
+    const bool codes_visible = !path->protocol().needs_settled_state(t);
+    for (std::size_t i = stakers.begin; i < stakers.end; ++i) {
+      CAPTURE(t);
+      CAPTURE(i);
+      CHECK((status[i] & agents::kExitedBit) == 0);  // never marked exited
+      CHECK(protocol_test::same_bits(cost[i], cost0[i]));  // no reset, ever
+      const std::uint8_t code = codes_visible ? (status[i] & agents::kActionCodeMask) : 0;
+      if (before[i] == kExit && codes_visible) {
+        ++exits;
+        // The step after its exit the staker decides again, and enters (its only open action).
+        CHECK(code == kEnter);
+        acted_again += code == kEnter;
+      }
+      before[i] = code;
+    }
+  }
+  CHECK(exits > 20);
+  CHECK(acted_again == exits);
+}

@@ -72,7 +72,11 @@ TEST_CASE("summary JSON: field names, order and nesting") {
   CHECK(j["paths_held"] == 5);
   const Json& e = j["events"]["depeg"];
   CHECK(keys(e) == std::vector<std::string>{"probability", "ci_low", "ci_high", "count", "n", "method",
-                                            "time_to_event_days"});
+                                            "time_to_event_days", "by_time"});
+  // No records: an empty curve.
+  CHECK(keys(e["by_time"]) == std::vector<std::string>{"days", "probability"});
+  CHECK(e["by_time"]["days"].empty());
+  CHECK(e["by_time"]["probability"].empty());
   CHECK(e["probability"] == 0.4);
   CHECK(e["ci_low"] == 0.1);
   CHECK(e["ci_high"] == 0.8);
