@@ -639,11 +639,15 @@ def plot_splitting(painter, f, scenario):
     fig, ax = painter.figure()
     ax.hist(estimates, bins=histogram_bins(estimates) if np.ptp(estimates) > 0 else 10, color="tab:blue", alpha=0.75,
             label=f"{estimates.size} independent runs")
-    ax.axvline(p, color="tab:red", linewidth=1.5, label=f"mean {p:.3g}")
-    ax.axvspan(lo, hi, color="tab:red", alpha=0.15, label=f"95% interval [{lo:.3g}, {hi:.3g}]")
+    title = f"{scenario}: P({event}) by adaptive multilevel splitting"
+    if np.isfinite(p):
+        ax.axvline(p, color="tab:red", linewidth=1.5, label=f"mean {p:.3g}")
+        ax.axvspan(lo, hi, color="tab:red", alpha=0.15, label=f"95% interval [{lo:.3g}, {hi:.3g}]")
+    else:  # every run went extinct: no estimate
+        title += "\nno estimate: every run went extinct (the score plateaus)"
     ax.set_xlabel(f"estimate of P({event}) per run")
     ax.set_ylabel("runs")
-    ax.set_title(f"{scenario}: P({event}) by adaptive multilevel splitting")
+    ax.set_title(title)
     ax.legend(loc="upper right", fontsize="small")
     ax.grid(alpha=0.3)
     painter.save(fig, "", "splitting-runs")

@@ -9,6 +9,7 @@
 // initial spot (cum(−s) = −s·p0), so a window reaching back before the start (KAI round 0,
 // kai.md §4) reads the initial price for the missing part.
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "engine/core/errors.hpp"
@@ -67,6 +68,14 @@ class TwapOracle {
   double twap_trailing(std::int64_t window) const {
     check_window(window);
     return twap(now() - window, now());
+  }
+
+  // The window of length W in progress, [⌊(now − 1)/W⌋·W, now]: at a multiple of W the window
+  // just completed (what the next twap_last_closed will read); NaN before the first step.
+  double twap_open_window(std::int64_t window) const noexcept {
+    if (now() <= 0) return std::numeric_limits<double>::quiet_NaN();
+    const std::int64_t start = (now() - 1) / window * window;
+    return (cum_ - cumulative_at(start)) / static_cast<double>(now() - start);
   }
 
   // Live TWAP since `start` (e.g. kai.md §7's "expected price" since the round start); an empty

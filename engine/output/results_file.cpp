@@ -319,6 +319,7 @@ void write_splitting_file(h5::File& f, const SplittingData& d) {
   g.set_attr("relative_error", e.relative_error);
   g.set_attr("path_steps", e.path_steps);
   g.set_attr("brute_force_paths", e.brute_force_paths);
+  g.set_attr("extinct_runs", e.extinct_runs);  // all of the runs: no estimate (probability NaN)
   const u64 n = d.runs.size();
   std::vector<u64> run;
   std::vector<double> estimate;

@@ -23,6 +23,12 @@ SplittingEstimate combine_runs(const std::vector<SplittingRun>& runs) {
   for (const auto& r : runs) {
     sum += r.estimate;
     e.path_steps += r.path_steps;
+    e.extinct_runs += r.extinct;
+  }
+  if (e.extinct_runs == e.runs) {
+    e.all_extinct = true;
+    e.p = e.std_err = e.low = e.high = e.relative_error = e.brute_force_paths = std::nan("");
+    return e;
   }
   const auto R = static_cast<double>(runs.size());
   e.p = sum / R;
@@ -38,6 +44,18 @@ SplittingEstimate combine_runs(const std::vector<SplittingRun>& runs) {
   return e;
 }
 
+namespace {
+// What the report says of extinct runs: why there is no estimate, or a warning.
+std::string all_extinct_text(const SplittingEstimate& e) {
+  return fmt::format("all {} runs went extinct: the score plateaus; raise replicas or change the score", e.runs);
+}
+std::string many_extinct_text(const SplittingEstimate& e) {
+  return fmt::format("{} of {} runs went extinct (more than {}%): the score plateaus and the interval is not to be "
+                     "trusted; raise replicas or change the score",
+                     e.extinct_runs, e.runs, num4(100 * SplittingEstimate::kExtinctWarning));
+}
+}  // namespace
+
 std::string splitting_table(const SplittingData& d) {
   const RunMeta& m = d.meta;
   const SplittingEstimate e = combine_runs(d.runs);
@@ -46,8 +64,11 @@ std::string splitting_table(const SplittingData& d) {
   out += fmt::format("score: {} (event at {})\n", d.score_doc, num4(d.level));
   out += fmt::format("{} of {} independent runs of {} replicas, {} killed per iteration, shard {}\n\n", d.runs.size(),
                      m.n_paths, d.replicas, d.kill, m.shard);
-  out += fmt::format("P({}) = {}   95% CI [{}, {}]   std err {} (relative {})\n", d.event, num4(e.p), num4(e.low),
-                     num4(e.high), num4(e.std_err), num4(e.relative_error));
+  if (e.all_extinct)
+    out += fmt::format("P({}): no estimate: {}\n", d.event, all_extinct_text(e));
+  else
+    out += fmt::format("P({}) = {}   95% CI [{}, {}]   std err {} (relative {})\n", d.event, num4(e.p), num4(e.low),
+                       num4(e.high), num4(e.std_err), num4(e.relative_error));
   const double steps = static_cast<double>(e.path_steps);
   const double paths_equiv = steps / static_cast<double>(std::max<std::int64_t>(m.n_steps, 1));
   out += fmt::format("cost: {} path-steps ({} paths' worth)", e.path_steps, num4(paths_equiv));
@@ -55,14 +76,12 @@ std::string splitting_table(const SplittingData& d) {
     out += fmt::format("; brute force would need {} paths for the same relative error ({}x the cost)",
                        num4(e.brute_force_paths), num4(e.brute_force_paths / paths_equiv));
   out += "\n";
-  std::int64_t extinct = 0, iterations = 0;
-  for (const auto& r : d.runs) {
-    extinct += r.extinct;
-    iterations += r.iterations;
-  }
+  std::int64_t iterations = 0;
+  for (const auto& r : d.runs) iterations += r.iterations;
   out += fmt::format("iterations per run: {} on average; runs that went extinct (estimate 0): {}\n",
                      num4(d.runs.empty() ? 0.0 : static_cast<double>(iterations) / static_cast<double>(d.runs.size())),
-                     extinct);
+                     e.extinct_runs);
+  if (!e.all_extinct && e.many_extinct()) out += "warning: " + many_extinct_text(e) + "\n";
   return out;
 }
 
@@ -96,7 +115,12 @@ std::string splitting_json(const SplittingData& d) {
          {"relative_error", e.relative_error},
          {"path_steps", e.path_steps},
          {"brute_force_paths", e.brute_force_paths},
-         {"runs", std::move(runs)}};
+         {"extinct_runs", e.extinct_runs},
+         {"all_extinct", e.all_extinct}};
+  // No estimate: probability and its interval are null (NaN), and the note says why.
+  if (e.all_extinct) j["no_estimate"] = all_extinct_text(e);
+  else if (e.many_extinct()) j["warning"] = many_extinct_text(e);
+  j["runs"] = std::move(runs);
   return j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 

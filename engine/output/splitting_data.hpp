@@ -20,10 +20,19 @@ struct SplittingRun {
 
 // The combined estimate of independent runs: their mean, its standard error (sample sd / sqrt(R)),
 // a normal 95% interval clipped at 0, and what it cost; and the brute-force paths that the same
-// relative error would need, (1 − p)/(p·re²) with re = std_err/p.
+// relative error would need, (1 − p)/(p·re²) with re = std_err/p. When every run went extinct
+// there is no estimate (p, the interval and the rest are NaN, all_extinct is set): a mean of zeros
+// would be a false "P = 0", the score only plateaued.
 struct SplittingEstimate {
   double p = 0.0, std_err = 0.0, low = 0.0, high = 0.0;
   std::int64_t runs = 0, path_steps = 0;
+  std::int64_t extinct_runs = 0;  // runs that went extinct (estimate 0 because the score tied)
+  bool all_extinct = false;       // runs > 0 and every one went extinct: no estimate
+  // More than this share of the runs extinct: the report warns that the score plateaus.
+  static constexpr double kExtinctWarning = 0.2;
+  bool many_extinct() const {
+    return runs > 0 && static_cast<double>(extinct_runs) > kExtinctWarning * static_cast<double>(runs);
+  }
   double relative_error = 0.0;
   double brute_force_paths = 0.0;  // for the same relative error (NaN when p = 0)
 };

@@ -3,8 +3,11 @@
 // its bookkeeping: unbiased weights, determinism across threads, extinction.
 #include <doctest/doctest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <cmath>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "engine/driver/splitting.hpp"
@@ -182,6 +185,59 @@ TEST_CASE("splitting: estimates and their combination") {
   CHECK(r[0].extinct);
   CHECK(r[0].estimate == 0.0);
 }
+TEST_CASE("splitting: every run extinct is no estimate, not P = 0; many extinct runs are warned of") {
+  SplittingData d;
+  d.event = "depeg";
+  d.replicas = 10;
+  d.meta.n_paths = 5;
+  d.runs.resize(5);
+  for (std::size_t i = 0; i < d.runs.size(); ++i) {
+    d.runs[i].run = i;
+    d.runs[i].extinct = true;
+    d.runs[i].path_steps = 10;
+  }
+  auto e = combine_runs(d.runs);
+  CHECK(e.all_extinct);
+  CHECK(e.extinct_runs == 5);
+  CHECK(std::isnan(e.p));
+  CHECK(std::isnan(e.high));
+  CHECK(e.path_steps == 50);
+  std::string table = splitting_table(d);
+  CHECK(table.find("P(depeg): no estimate: all 5 runs went extinct: the score plateaus; raise replicas or change "
+                   "the score") != std::string::npos);
+  CHECK(table.find("P(depeg) = ") == std::string::npos);
+  auto j = nlohmann::json::parse(splitting_json(d));
+  CHECK(j["all_extinct"] == true);
+  CHECK(j["extinct_runs"] == 5);
+  CHECK(j["probability"].is_null());
+  CHECK(j["ci_high"].is_null());
+  CHECK(j["no_estimate"].get<std::string>().find("all 5 runs went extinct") != std::string::npos);
+  // One run of five reaches the event: an estimate (with one extinct run, 20%: no warning).
+  for (std::size_t i = 1; i < 5; ++i) {
+    d.runs[i].extinct = false;
+    d.runs[i].estimate = 1e-3;
+  }
+  e = combine_runs(d.runs);
+  CHECK_FALSE(e.all_extinct);
+  CHECK(e.p == doctest::Approx(0.8e-3));
+  CHECK_FALSE(e.many_extinct());
+  table = splitting_table(d);
+  CHECK(table.find("P(depeg) = ") != std::string::npos);
+  CHECK(table.find("warning") == std::string::npos);
+  j = nlohmann::json::parse(splitting_json(d));
+  CHECK(j["all_extinct"] == false);
+  CHECK(j["extinct_runs"] == 1);
+  CHECK_FALSE(j.contains("warning"));
+  // Two of five (40%): warned.
+  d.runs[1].extinct = true;
+  d.runs[1].estimate = 0.0;
+  table = splitting_table(d);
+  CHECK(table.find("warning: 2 of 5 runs went extinct (more than 20%): the score plateaus") != std::string::npos);
+  j = nlohmann::json::parse(splitting_json(d));
+  CHECK(j["extinct_runs"] == 2);
+  CHECK(j["warning"].get<std::string>().find("2 of 5 runs went extinct") != std::string::npos);
+}
+
 TEST_CASE("splitting: unbiased when a copy reaches the event in its crossing step (short walks)") {
   // With 1 or 5 steps most copies are taken at the step that also reaches the level: a copy
   // that is counted as not having reached it biases the estimate low (a bug this test caught).

@@ -3,6 +3,7 @@
 // corrupted state, and the fused pass's SIMD form against its scalar twin on real states.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -155,4 +156,34 @@ TEST_CASE("KAI: the fused pass's SIMD form and its scalar twin agree bit for bit
 
 TEST_CASE("KAI: a path continued on its own random branch reproduces itself; a new branch diverges after it") {
   protocol_test::branch_identity<kai::Kai>(kai_test::scenario("kai-smoke.yaml", {"agents.count=300", "horizon=3d"}), 30);
+}
+
+TEST_CASE("KAI depeg score: below the event's rounds until it fires, ordered by run and depth") {
+  const int R = 24;
+  // The score after rounds at `closed` TWAPs, with the round in progress at `pending`.
+  auto after = [&](const std::vector<double>& closed, double pending) {
+    kai::DepegObserver d(0.95, R);
+    std::int64_t r = 0;
+    for (double x : closed) d.observe_round(x, r, r), ++r;
+    return d.score(1.0, pending);
+  };
+  const double edge = 0.94999999;  // just below the level
+  CHECK(after({}, std::nan("")) == 0.0);
+  CHECK(after({}, 1.01) == 0.0);
+  CHECK(after({}, 0.975) == doctest::Approx(0.499 * 0.5));  // half way from the peg to the level
+  CHECK(after({0.94, 0.94}, 0.96) < 0.5);                   // the open round ends the run
+  // In a run of r rounds (the open one included) at the level's edge: r − 1/2; depth adds the
+  // rounds it predicts.
+  CHECK(after({}, edge) == doctest::Approx(0.5));
+  CHECK(after(std::vector<double>(9, edge), edge) == doctest::Approx(9.5));
+  CHECK(after({}, 0.95 * 0.99) == doctest::Approx(R - (R - 0.5) * std::exp(-0.6 / (R - 0.5))));
+  CHECK(after({0.7}, 0.7) > after({0.8}, 0.8));
+  CHECK(after({0.7, 0.7}, 0.7) > after({0.7}, 0.7));
+  CHECK(after({0.76, 0.76, 0.76}, 0.76) > after(std::vector<double>(9, 0.94), 0.94));  // deep and short beats shallow and long
+  // Never the level before the event, however deep or whatever the open round; exactly the level
+  // once it fired.
+  CHECK(after(std::vector<double>(R - 1, 0.0), 0.0) < R);
+  CHECK(after(std::vector<double>(R - 1, 0.94), 0.94) > R - 1);
+  CHECK(after(std::vector<double>(R, 0.94), 1.0) == R);
+  CHECK(after(std::vector<double>(R + 3, 0.99), 0.99) < 0.5);
 }

@@ -65,8 +65,9 @@ struct Kai {
   // Rare-event splitting: `depeg`, scored by DepegObserver::score (level metrics.kai.depeg_rounds).
   static std::vector<SplittingScore> scores(const Params& p) {
     return {SplittingScore{0, static_cast<double>(p.metrics.depeg_rounds),
-                           "rounds of the current run with twap below metrics.kai.depeg_level, plus a fraction for "
-                           "how close (or how far below) the last round's TWAP is"}};
+                           "rounds of the run with twap below metrics.kai.depeg_level (the open round's TWAP so far "
+                           "included) plus the rounds its depth predicts (60 per unit of (level - twap)/level), kept "
+                           "below the event's rounds; before a run, how close the TWAP is to the level from the peg"}};
   }
   // Ten token columns: nine doubles, the cost basis as a float, the lock timer (uint32).
   static std::size_t bytes_per_agent(const Params&) { return 9 * sizeof(double) + sizeof(float) + sizeof(std::uint32_t); }

@@ -88,7 +88,10 @@ class KaiPath {
   bool needs_settled_state(std::int64_t) const { return false; }
   void after_settle(std::int64_t) {}
   void observe(std::int64_t t);
-  double score(std::size_t k) const noexcept { return k == 0 ? depeg_.score(p_.peg) : 0.0; }
+  // Splitting score of `depeg` (DepegObserver::score), given the TWAP of the round in progress.
+  double score(std::size_t k) const noexcept {
+    return k == 0 ? depeg_.score(p_.peg, twap_.twap_open_window(static_cast<std::int64_t>(p_.round_seconds))) : 0.0;
+  }
   // Splitting: later steps draw from `branch` (engine/driver/model.hpp PathSimulation::set_branch).
   void set_branch(std::uint64_t branch) noexcept {
     ctx_.key.branch = branch;

@@ -5,14 +5,24 @@
 
 namespace stampede::kai {
 
-double DepegObserver::score(double peg) const noexcept {
-  if (first_step_ >= 0) return static_cast<double>(rounds_);
-  if (std::isnan(last_)) return 0.0;
-  constexpr double kBelowOne = 0.999;  // the fraction never reaches the next whole round
-  double frac = 0.0;
-  if (run_ == 0) frac = peg > level_ ? std::clamp((peg - last_) / (peg - level_), 0.0, kBelowOne) : 0.0;
-  else frac = std::clamp((level_ - last_) / level_, 0.0, kBelowOne);
-  return static_cast<double>(run_) + frac;
+double DepegObserver::score(double peg, double pending) const noexcept {
+  const double R = static_cast<double>(rounds_);
+  if (first_step_ >= 0) return R;
+  if (std::isnan(pending)) return 0.0;
+  // The run as it will stand once the round in progress closes at TWAP `pending`.
+  const int run = pending < level_ ? run_ + 1 : 0;
+  if (run == 0) {
+    // No run: how close the TWAP is to the level from the peg, below the half of a first round.
+    constexpr double kBelowHalf = 0.499;
+    return peg > level_ ? kBelowHalf * std::clamp((peg - pending) / (peg - level_), 0.0, 1.0) : 0.0;
+  }
+  // In a run: the rounds done (less half a round while the last is still open) plus the rounds
+  // its depth predicts (kDepthRounds per unit of relative depth), squashed so that the score stays
+  // below R until the event fires: R − left·exp(−ahead/left) is run − 1/2 + ahead for a shallow
+  // TWAP and tends to R for a deep one.
+  const double left = R - static_cast<double>(run) + 0.5;  // ≥ 1/2: the event has not fired
+  const double ahead = kDepthRounds * (level_ - pending) / level_;
+  return R - left * std::exp(-std::min(ahead / left, 20.0));  // exp(−20)·left: far above R's ulp
 }
 
 bool DepegObserver::observe_round(double twap_r, std::int64_t round, std::int64_t step) noexcept {
