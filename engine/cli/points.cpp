@@ -19,8 +19,8 @@ constexpr const char* kZeroValued = "value 0 (a channel that is off); give --abs
 
 // A sensitivity's one-at-a-time design as sweep points: the baseline, then each matching
 // behaviour parameter at value ∓ step; a side that is not a valid scenario (outside the key's
-// range, breaking a cross-key check) is replaced by the baseline, a parameter with neither side
-// valid is skipped. The points are loaded here (they must be anyway).
+// range, breaking a cross-key check) is replaced by the baseline and noted, a parameter with
+// neither side valid is skipped. The points are loaded here (they must be anyway).
 std::vector<PreparedPoint> sensitivity_points(const ScenarioArgs& args, const std::vector<std::string>& sets,
                                              const ProtocolRegistry& protocols, const Scenario& base,
                                              const config::SensitivitySpec& spec, config::SweepSpec& sweep,
@@ -38,16 +38,15 @@ std::vector<PreparedPoint> sensitivity_points(const ScenarioArgs& args, const st
   points.push_back(PreparedPoint{base, nullptr});
   sweep.points.push_back(config::SweepPoint{"baseline", {}, {}, {}});
   std::vector<bool> matched(spec.patterns.size(), false);
-  for (const auto& param : base.values->schema().params()) {
-    if (!config::is_behaviour_parameter(*param)) continue;
-    const std::string& key = param->path();
+  for (const config::BehaviourParam& bp : config::behaviour_params(*base.values)) {
+    const std::string& key = bp.name;
     bool wanted = spec.patterns.empty();
     for (std::size_t i = 0; i < spec.patterns.size(); ++i)
       if (config::glob_match(spec.patterns[i], key)) wanted = matched[i] = true;
     if (!wanted) continue;
     SensitivityParam sp;
     sp.key = key;
-    sp.base = base.values->real(key);
+    sp.base = bp.value;
     const auto values = config::sensitivity_values(spec, sp.base);
     if (!values) {
       design.skipped.emplace_back(key, kZeroValued);
@@ -55,9 +54,10 @@ std::vector<PreparedPoint> sensitivity_points(const ScenarioArgs& args, const st
     }
     const auto [low, high] = *values;
     std::string why;
-    auto side = [&](double value, std::size_t& point, double& ran) {
-      // Parsed from text, as a value written in a file is (a constructed node reads as quoted text).
-      config::NodeOverride o{key, YAML::Load(fmt::format("{}", value)), spec.at};
+    auto side = [&](const char* which, double value, std::size_t& point, double& ran) {
+      // Parsed from text, as a value written in a file is (a constructed node reads as quoted text);
+      // a distribution's field is set by giving the whole distribution with that field changed.
+      config::NodeOverride o{bp.key, YAML::Load(config::moved_value_text(*base.values, bp, value)), spec.at};
       try {
         Scenario s = load_scenario(args.config, sets, protocols, {o});
         point = points.size();
@@ -67,11 +67,14 @@ std::vector<PreparedPoint> sensitivity_points(const ScenarioArgs& args, const st
       } catch (const InputError& e) {
         point = 0;
         ran = sp.base;
-        if (why.empty()) why = e.diagnostics().empty() ? e.what() : e.diagnostics().front().message;
+        const std::string reason = e.diagnostics().empty() ? e.what() : e.diagnostics().front().message;
+        if (why.empty()) why = reason;
+        sp.note += (sp.note.empty() ? "" : "; ") + std::string(which) + " " + fmt::format("{}", value) +
+                   " not run (" + reason + "): the baseline stands in";
       }
     };
-    side(low, sp.low_point, sp.low);
-    side(high, sp.high_point, sp.high);
+    side("low", low, sp.low_point, sp.low);
+    side("high", high, sp.high_point, sp.high);
     if (sp.low_point == 0 && sp.high_point == 0) {
       design.skipped.emplace_back(key, why);
       continue;
@@ -83,7 +86,9 @@ std::vector<PreparedPoint> sensitivity_points(const ScenarioArgs& args, const st
     if (!matched[i])
       throw InputError(spec.at.file + (spec.at.line ? ":" + std::to_string(spec.at.line) : std::string()) +
                        ": sensitivity.params: '" + spec.patterns[i] + "' matches no behaviour parameter of " +
-                       base.protocol + " (see `stampede list " + base.protocol + "`: real-valued keys under agents.)");
+                       base.protocol + " (see `stampede list " + base.protocol +
+                       "`: the real-valued keys under agents., and each field of a distribution-valued one, "
+                       "e.g. agents.<type>.<action>.bias.mean)");
   if (design.params.empty())
     throw InputError("sensitivity: no behaviour parameter to move" +
                      (design.skipped.empty() ? std::string() : " (" + design.skipped.front().first + ": " + design.skipped.front().second + ")"));

@@ -2,6 +2,10 @@
 
 #include <cmath>
 
+#include <fmt/format.h>
+
+#include <string_view>
+
 #include "engine/config/detail.hpp"
 
 namespace stampede::config {
@@ -29,7 +33,67 @@ bool glob_match(const std::string& pattern, const std::string& text) {
 
 bool is_behaviour_parameter(const Param& p) {
   const std::string& k = p.path();
-  return p.kind() == Kind::real && !p.is_nullable() && k.rfind("agents.", 0) == 0 && k.rfind("agents.init.", 0) != 0;
+  const bool real = p.kind() == Kind::real && !p.is_nullable();
+  const bool dist = p.kind() == Kind::distribution && !p.dist().time && !p.dist().integer;
+  return (real || dist) && k.rfind("agents.", 0) == 0 && k.rfind("agents.init.", 0) != 0;
+}
+
+namespace {
+
+struct DistField {
+  const char* name;
+  double value;
+};
+
+// The movable fields of a distribution, in its syntax's names (lognormal by its median e^mu, so
+// that a relative step scales the draws rather than moving mu by a fraction of itself). Empty for
+// uniform_int.
+std::vector<DistField> dist_fields(const Distribution& d) {
+  switch (d.kind) {
+    case DistKind::constant: return {{"value", d.a}};
+    case DistKind::uniform: return {{"low", d.a}, {"high", d.b}};
+    case DistKind::uniform_int: return {};
+    case DistKind::normal: return {{"mean", d.a}, {"sd", d.b}};
+    case DistKind::lognormal: return {{"median", std::exp(d.a)}, {"sigma", d.b}};
+    case DistKind::beta: return {{"a", d.a}, {"b", d.b}};
+    case DistKind::pareto: return {{"alpha", d.a}, {"scale", d.b}};
+  }
+  return {};
+}
+
+// Shortest text that reads back as the same double.
+std::string number_text(double x) { return fmt::format("{}", x); }
+
+}  // namespace
+
+std::vector<BehaviourParam> behaviour_params(const Values& v) {
+  std::vector<BehaviourParam> out;
+  for (const auto& param : v.schema().params()) {
+    if (!is_behaviour_parameter(*param)) continue;
+    const std::string& key = param->path();
+    if (param->kind() == Kind::real) {
+      out.push_back(BehaviourParam{key, key, "", v.real(key)});
+      continue;
+    }
+    for (const DistField& f : dist_fields(v.distribution(key)))
+      out.push_back(BehaviourParam{key + "." + f.name, key, f.name, f.value});
+  }
+  return out;
+}
+
+std::string moved_value_text(const Values& v, const BehaviourParam& p, double x) {
+  if (p.field.empty()) return number_text(x);
+  const Distribution& d = v.distribution(p.key);
+  std::string s = std::string("{dist: ") + to_string(d.kind);
+  for (const DistField& f : dist_fields(d)) {
+    const bool moved = f.name == p.field;
+    // An unmoved lognormal location is written as its mu, exactly as resolved.
+    if (d.kind == DistKind::lognormal && !moved && std::string_view(f.name) == "median") s += ", mu: " + number_text(d.a);
+    else s += std::string(", ") + f.name + ": " + number_text(moved ? x : f.value);
+  }
+  if (std::isfinite(d.min)) s += ", min: " + number_text(d.min);
+  if (std::isfinite(d.max)) s += ", max: " + number_text(d.max);
+  return s + "}";
 }
 
 std::optional<std::pair<double, double>> sensitivity_values(const SensitivitySpec& s, double value) {

@@ -39,10 +39,32 @@ SensitivitySpec sensitivity_from_cli(SensitivitySpec from_file, const std::vecto
                                      const std::optional<double>& step, const std::optional<double>& abs_step,
                                      const std::vector<std::string>& finals);
 
-// The behaviour parameters a sensitivity may move: the real-valued keys under `agents.` (bias
-// means and spreads, weights, fractions, herding, attention, re-entry, shares, ...), not the
-// population size or the initial wealth distribution.
+// The keys that hold behaviour parameters: the real-valued keys and the distribution-valued keys
+// under `agents.` (bias, fraction, attention, sensitivity, ...), not the population size or the
+// initial wealth distribution (`agents.init.`), and not nullable reals.
 bool is_behaviour_parameter(const Param& p);
+
+// One number a sensitivity may move: a real key (`agents.holder.temperature`, field empty) or one
+// numeric field of a distribution key, named key.field (`agents.holder.sell.bias.mean`). The
+// fields are those of the distribution the scenario resolves to, in the syntax's names:
+// constant value; uniform low, high; normal mean, sd; lognormal median, sigma; beta a, b; pareto
+// alpha, scale. Truncation bounds (min, max), whole-number (uniform_int) and time-valued
+// distributions are not moved.
+struct BehaviourParam {
+  std::string name;   // key, or key.field
+  std::string key;    // the scenario key the override sets
+  std::string field;  // "" for a real key
+  double value = 0;   // its value in the scenario
+};
+
+// Every behaviour parameter of a resolved scenario, in schema order (a distribution's fields in
+// the order above).
+std::vector<BehaviourParam> behaviour_params(const Values& v);
+
+// The value to give p.key (as a `--set` would) so that p becomes x: the number itself for a real
+// key, else the scenario's distribution with that one field changed, e.g.
+// `{dist: normal, mean: -8.125, sd: 1}`. Loading it validates it as any value written in a file.
+std::string moved_value_text(const Values& v, const BehaviourParam& p, double x);
 
 // Glob match of a key path (`*` any run of characters, `?` one).
 bool glob_match(const std::string& pattern, const std::string& text);

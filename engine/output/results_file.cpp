@@ -243,6 +243,7 @@ void write_sensitivity(h5::File& f, const SweepData& sweep) {
     pg.set_attr("high", p.high);
     pg.set_attr("low_point", static_cast<std::int64_t>(p.low_point));
     pg.set_attr("high_point", static_cast<std::int64_t>(p.high_point));
+    if (!p.note.empty()) pg.set_attr("note", p.note);
   }
   h5::Group skipped = g.create_group("skipped");
   for (std::size_t k = 0; k < s.skipped.size(); ++k) {
@@ -671,6 +672,7 @@ SweepData read_sweep_file(const std::string& path, const h5::File& f) {
                          " names a point that does not exist");
       p.low_point = static_cast<std::size_t>(lo);
       p.high_point = static_cast<std::size_t>(hi);
+      if (pg.has_attr("note")) p.note = pg.attr_string("note");
       s.params.push_back(std::move(p));
     }
     h5::Group skipped = sens_group.open_group("skipped");

@@ -126,6 +126,10 @@ std::string sensitivity_table(const SweepData& sweep, std::size_t top) {
     out += fmt::format("\n{} parameters with value 0 were not moved (channels that are off; --abs-step moves them)\n",
                        zero);
   if (!listed.empty()) out += "\nnot moved (neither side is a valid scenario):" + listed + "\n";
+  std::string one_sided;
+  for (const SensitivityParam& p : s.params)
+    if (!p.note.empty()) one_sided += "\n  " + p.key + ": " + p.note;
+  if (!one_sided.empty()) out += "\nmoved on one side only (the other is not a valid scenario):" + one_sided + "\n";
   return out;
 }
 

@@ -27,6 +27,7 @@ struct SensitivityParam {
   std::string key;
   double base = 0, low = 0, high = 0;      // the values run (low or high = base when that side is invalid)
   std::size_t low_point = 0, high_point = 0;  // sweep point indices (0 = the baseline)
+  std::string note;  // which side was not a valid scenario and why ("" when both ran)
 };
 
 struct SensitivityData {

@@ -152,8 +152,12 @@ std::string sweep_json(const SweepData& sweep) {
     }
     Json skipped = Json::array();
     for (const auto& [key, why] : s.skipped) skipped.push_back(Json{{"param", key}, {"why", why}});
+    Json one_sided = Json::array();
+    for (const SensitivityParam& p : s.params)
+      if (!p.note.empty()) one_sided.push_back(Json{{"param", p.key}, {"why", p.note}});
     j["sensitivity"] = Json{{"step", s.step},     {"abs_step", s.abs_step}, {"events", std::move(events)},
-                            {"finals", std::move(finals)}, {"skipped", std::move(skipped)}};
+                            {"finals", std::move(finals)}, {"skipped", std::move(skipped)},
+                            {"one_sided", std::move(one_sided)}};
   }
   return j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
 }

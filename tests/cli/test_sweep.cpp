@@ -353,3 +353,122 @@ TEST_CASE("sensitivity: the fear weights lead the KAI crash ranking; an unreacha
   CHECK(bad.status == 2);
   CHECK(bad.err.find("matches no behaviour parameter") != std::string::npos);
 }
+
+TEST_CASE("sensitivity moves distribution fields: a bias mean changes P(depeg) on a small KAI crash") {
+#ifndef __SANITIZE_ADDRESS__  // 3 runs of 16 paths of 2,000 agents: checked in the release suite
+  TempDir dir("sens_bias");
+  const auto out = dir.path("s.h5");
+  const auto r = run_cli({"sensitivity", source_path("configs/kai-crash.yaml"), "-o", out, "--quiet", "--paths", "16",
+                          "--set", "agents.count=2000", "--set", "horizon=20d", "--params",
+                          "agents.holder.sell.bias.mean"});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const SweepData s = read_sweep(out);
+  REQUIRE(s.sensitivity);
+  REQUIRE(s.sensitivity->params.size() == 1);
+  const SensitivityParam& p = s.sensitivity->params[0];
+  CHECK(p.key == "agents.holder.sell.bias.mean");
+  CHECK(p.base == -6.5);
+  CHECK(p.low == -8.125);
+  CHECK(p.high == -4.875);
+  CHECK(p.note.empty());
+  // The point's override is the whole distribution with its mean moved.
+  CHECK(s.points[p.high_point].overrides ==
+        std::vector<std::string>{"agents.holder.sell.bias={dist: normal, mean: -4.875, sd: 1}"});
+  for (const EventRanking& e : rank_events(s))
+    if (e.event == "depeg") {
+      INFO(e.rows[0].p_low, " ", e.rows[0].p_high);
+      CHECK(e.rows[0].effect.difference > 0.0);  // a larger bias to sell: more depegs
+    }
+  const auto rep = run_cli({"report", out});
+  CHECK(rep.out.find("agents.holder.sell.bias.mean") != std::string::npos);
+#endif
+}
+
+TEST_CASE("sensitivity globs select distribution fields; an sd of 0 is skipped, an out-of-range side noted") {
+  TempDir dir("sens_fields");
+  const auto out = dir.path("s.h5");
+  const auto r = run_cli({"sensitivity", kSmoke, "-o", out, "--quiet", "--paths", "2", "--set",
+                          "agents.holder.sell.bias={dist: normal, mean: -6.5, sd: 0}", "--set",
+                          "agents.holder.attention={dist: uniform, low: 0.25, high: 0.875}", "--params",
+                          "agents.*.sell.bias*", "--params", "agents.holder.attention.*"});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const SweepData s = read_sweep(out);
+  REQUIRE(s.sensitivity);
+  std::vector<std::string> keys;
+  for (const auto& p : s.sensitivity->params) keys.push_back(p.key);
+  CHECK(keys == std::vector<std::string>{"agents.holder.attention.low", "agents.holder.attention.high",
+                                         "agents.holder.sell.bias.mean", "agents.bond_buyer.sell.bias.mean",
+                                         "agents.bond_buyer.sell.bias.sd"});
+  // sd 0 with a relative step: not moved, as a zero-valued weight.
+  REQUIRE(s.sensitivity->skipped.size() == 1);
+  CHECK(s.sensitivity->skipped[0].first == "agents.holder.sell.bias.sd");
+  CHECK(s.sensitivity->skipped[0].second.rfind("value 0 ", 0) == 0);
+  // attention.high 0.875 + 25% = 1.09375 leaves [0, 1]: that side runs the baseline and says why.
+  const SensitivityParam& high = s.sensitivity->params[1];
+  CHECK(high.low == 0.65625);
+  CHECK(high.high == 0.875);
+  CHECK(high.high_point == 0);
+  CHECK(high.note.find("high 1.09375 not run (draws must lie in [0, 1]") == 0);
+  CHECK(s.sensitivity->params[0].note.empty());
+  const auto rep = run_cli({"report", out});
+  CHECK(rep.out.find("moved on one side only") != std::string::npos);
+  CHECK(rep.out.find("agents.holder.attention.high: high 1.09375 not run") != std::string::npos);
+  const auto js = nlohmann::json::parse(run_cli({"report", out, "--json"}).out);
+  CHECK(js["sensitivity"]["one_sided"][0]["param"] == "agents.holder.attention.high");
+  // --abs-step moves the sd of 0 upwards only (a negative sd is not a distribution).
+  const auto out2 = dir.path("abs.h5");
+  const auto r2 = run_cli({"sensitivity", kSmoke, "-o", out2, "--quiet", "--paths", "2", "--set",
+                           "agents.holder.sell.bias={dist: normal, mean: -6.5, sd: 0}", "--params",
+                           "agents.holder.sell.bias.sd", "--abs-step", "0.5"});
+  INFO(r2.err);
+  REQUIRE(r2.status == 0);
+  const SweepData s2 = read_sweep(out2);
+  REQUIRE(s2.sensitivity->params.size() == 1);
+  CHECK(s2.sensitivity->params[0].low == 0.0);
+  CHECK(s2.sensitivity->params[0].low_point == 0);
+  CHECK(s2.sensitivity->params[0].high == 0.5);
+  CHECK(s2.sensitivity->params[0].note.find("low -0.5 not run") == 0);
+}
+
+TEST_CASE("a sensitivity in shards merges to the unsharded sensitivity: same points, same rankings") {
+  TempDir dir("sens_shards");
+  const auto whole = dir.path("w.h5"), s1 = dir.path("1.h5"), s2 = dir.path("2.h5"), merged = dir.path("m.h5");
+  auto sens = [&](const std::string& out, std::vector<std::string> extra) {
+    std::vector<std::string> a = {"sensitivity", kSmoke, "-o", out, "--quiet", "--paths", "4", "--set",
+                                  "market.shocks=[{at: 3d, kind: crash, size: -0.5}]", "--params",
+                                  "agents.holder.sell.bias.mean", "--params", "agents.holder.sell.w.mkt_ret",
+                                  "--final", "min_twap"};
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  };
+  REQUIRE(run_cli(sens(whole, {})).status == 0);
+  REQUIRE(run_cli(sens(s1, {"--shard", "1/2", "--threads", "1"})).status == 0);
+  REQUIRE(run_cli(sens(s2, {"--shard", "2/2"})).status == 0);
+  const auto m = run_cli({"merge", s2, s1, "-o", merged});
+  INFO(m.err);
+  REQUIRE(m.status == 0);
+  const SweepData a = read_sweep(whole), b = read_sweep(merged);
+  REQUIRE(a.points.size() == 5);
+  REQUIRE(a.points.size() == b.points.size());
+  for (std::size_t i = 0; i < a.points.size(); ++i) require_same_results(a.points[i].run, b.points[i].run);
+  REQUIRE(b.sensitivity);
+  REQUIRE(a.sensitivity->params.size() == b.sensitivity->params.size());
+  for (std::size_t k = 0; k < a.sensitivity->params.size(); ++k) {
+    CHECK(a.sensitivity->params[k].key == b.sensitivity->params[k].key);
+    CHECK(a.sensitivity->params[k].low_point == b.sensitivity->params[k].low_point);
+    CHECK(a.sensitivity->params[k].high_point == b.sensitivity->params[k].high_point);
+  }
+  CHECK(b.meta.shard == "all");
+  // The same rankings (events and finals) from both files.
+  const auto ra = run_cli({"report", whole}), rb = run_cli({"report", merged});
+  REQUIRE(ra.status == 0);
+  REQUIRE(rb.status == 0);
+  const auto from = ra.out.find("\nbaseline");
+  REQUIRE(from != std::string::npos);
+  CHECK(ra.out.substr(from) == rb.out.substr(rb.out.find("\nbaseline")));
+  const auto ja = nlohmann::json::parse(run_cli({"report", whole, "--json"}).out);
+  const auto jb = nlohmann::json::parse(run_cli({"report", merged, "--json"}).out);
+  CHECK(ja["sensitivity"] == jb["sensitivity"]);
+}
