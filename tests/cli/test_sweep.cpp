@@ -224,15 +224,24 @@ TEST_CASE("report: time to event, std of finals, risk figures; undefined finals 
   CHECK(js["finals"]["min_twap"].contains("std"));
   CHECK(js["events"]["depeg"].contains("time_to_event_days"));
   // P(event by t): the whole curve in the JSON, the file's by_time; in the table at the first
-  // records at or after 10/25/50/75/100% of the 20 days (daily records).
+  // records at or after 10/25/50/75/100% of the 20 days (KAI records every hour).
   check_by_time(h5::File::open_read(out), js);
   const auto head = rep.out.find("P(event by day)");
   REQUIRE(head != std::string::npos);
   CHECK(rep.out.substr(head, rep.out.find('\n', head) - head) ==
         fmt::format("{:<24} {:>9} {:>9} {:>9} {:>9} {:>9}", "P(event by day)", "2d", "5d", "10d", "15d", "20d"));
+  const std::vector<std::size_t> cols = by_time_columns(s.time);
+  REQUIRE(cols.size() == 5);
   std::string depeg_line = fmt::format("{:<24}", "depeg");
-  for (const std::size_t r : std::initializer_list<std::size_t>{1, 4, 9, 14, 19})
-    depeg_line += fmt::format(" {:>9}", num4(s.events[e].by_time[r]));
+  const double column_days[] = {2, 5, 10, 15, 20};
+  for (std::size_t c = 0; c < cols.size(); ++c) {
+    CHECK(s.time[cols[c]] == column_days[c] * 86400.0);
+    depeg_line += fmt::format(" {:>9}", num4(s.events[e].by_time[cols[c]]));
+  }
+  // The crash on day 10 comes before any depeg; by day 20 the curve has reached the event's rate.
+  CHECK(s.events[e].by_time[cols[2]] == 0.0);
+  CHECK(s.events[e].by_time[cols[4]] == doctest::Approx(s.events[e].ci.p));
+  INFO(rep.out.substr(head), "\n[", depeg_line, "]");
   CHECK(rep.out.find(depeg_line + "\n", head) != std::string::npos);
 }
 
