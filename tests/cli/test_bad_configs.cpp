@@ -219,3 +219,22 @@ TEST_CASE("command-line mistakes exit 2 with a clear message and write nothing")
     CHECK_FALSE(fs::exists(out + ".ckpt"));
   }
 }
+
+TEST_CASE("every shipped scenario in configs/ validates, and each sweep names its points") {
+  std::size_t scenarios = 0, sweeps = 0;
+  for (const auto& entry : fs::directory_iterator(source_path("configs"))) {
+    if (entry.path().extension() != ".yaml") continue;
+    const auto r = run_cli({"validate", entry.path().string()});
+    INFO(entry.path().string() << "\n" << r.out << r.err);
+    CHECK(r.status == 0);
+    CHECK(r.out.find(": ok (") != std::string::npos);
+    ++scenarios;
+    if (r.out.find("sweep: ") != std::string::npos) {
+      CHECK(r.out.find("points on common random numbers") != std::string::npos);
+      ++sweeps;
+    }
+  }
+  // Five calm baselines, their smoke tests and stress cases; a stress ladder per protocol.
+  CHECK(scenarios >= 25);
+  CHECK(sweeps >= 5);
+}
