@@ -45,6 +45,12 @@ int command_splitting(const RunArgs& args, const Scenario& scenario, const Model
     throw InputError("--shard " + args.shard + ": shard holds no splitting runs (" + std::to_string(runs) +
                      " runs); use at most " + std::to_string(runs) + " shards");
   const RunShape shape = run_shape(scenario);
+  if (!args.quiet) {
+    const KeptStates kept = kept_states(model, o);
+    std::cerr << "splitting: copies " << (kept.kept ? "start from kept path states" : "replay their parent from step 0")
+              << " (kept states of " << o.replicas << " replicas x the runs in flight: " << kept.bytes / (1 << 20)
+              << " MiB, " << (kept.kept ? "within" : "over") << " the " << o.keep_states_bytes / (1 << 20) << " MiB allowed)\n";
+  }
   const auto start = std::chrono::steady_clock::now();
   SplittingData d;
   d.runs = run_splitting(model, shape, o);

@@ -21,8 +21,18 @@ class AlignedArray {
  public:
   AlignedArray() = default;
   explicit AlignedArray(std::size_t n) { resize(n); }
-  AlignedArray(const AlignedArray&) = delete;
-  AlignedArray& operator=(const AlignedArray&) = delete;
+  // A deep copy (padding included): a path's state is copied when rare-event splitting clones it.
+  AlignedArray(const AlignedArray& o) {
+    resize(o.size_);
+    if (capacity_ > 0) std::memcpy(static_cast<void*>(data_), o.data_, capacity_ * sizeof(T));
+  }
+  AlignedArray& operator=(const AlignedArray& o) {
+    if (this != &o) {
+      AlignedArray copy(o);
+      swap(copy);
+    }
+    return *this;
+  }
   AlignedArray(AlignedArray&& o) noexcept { swap(o); }
   AlignedArray& operator=(AlignedArray&& o) noexcept { swap(o); return *this; }
   ~AlignedArray() { std::free(data_); }

@@ -42,6 +42,10 @@ class PathSimulation {
     (void)branch;
     throw std::logic_error("this path cannot change its random branch");
   }
+  // Rare-event splitting: a copy of this path's whole state (agents, pools, protocol, oracle,
+  // trailing windows) that continues exactly as this path would; nullptr when the path cannot be
+  // copied (the splitting driver then rebuilds the state by replaying the path from its start).
+  virtual std::unique_ptr<PathSimulation> clone() const { return nullptr; }
   // The value of splitting score k (Model::splitting_scores) after the last step: higher the
   // closer the path is to the event, at or above the score's level once the event has happened.
   virtual double score(std::size_t k) const {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 #include "engine/core/errors.hpp"
 #include "engine/driver/recorder.hpp"
@@ -24,12 +25,17 @@ struct Replica {
   double max_score = -std::numeric_limits<double>::infinity();
   bool reached = false;
   std::int64_t steps_run = 0;  // cost of making it (replay + continuation)
+  // A copy keeps the state it was branched from (after step `kept_step`, on its own branch), when
+  // the memory allows: a copy of this replica taken at or after that step starts from it instead
+  // of replaying the path from step 0.
+  std::unique_ptr<PathSimulation> kept;
+  std::int64_t kept_step = -1;
 };
 
 class RunSimulator {
  public:
-  RunSimulator(const Model& model, const RunShape& shape, std::size_t score, double level)
-      : model_(model), shape_(shape), score_(score), level_(level) {}
+  RunSimulator(const Model& model, const RunShape& shape, std::size_t score, double level, bool keep_states)
+      : model_(model), shape_(shape), score_(score), level_(level), keep_(keep_states) {}
 
   // A fresh replica of path `path` on branch 0, simulated until it reaches the level or the horizon.
   Replica start(std::uint64_t path) const {
@@ -42,8 +48,10 @@ class RunSimulator {
     return r;
   }
 
-  // A copy of `parent` taken after step `tau` (replayed from the start on the parent's
-  // branches), continued from step tau + 1 on `branch`.
+  // A copy of `parent` taken after step `tau`, continued from step tau + 1 on `branch`. Its state
+  // at tau is a copy of the state the parent was branched from, stepped on to tau, or, when the
+  // parent kept none at or before tau, the parent replayed from step 0 on its branches. Both give
+  // the same state bit for bit (tests/support/engine_checks.hpp, clone_identity).
   Replica branch_off(const Replica& parent, std::int64_t tau, std::uint64_t branch) const {
     Replica r;
     r.path = parent.path;
@@ -60,15 +68,27 @@ class RunSimulator {
       std::fill(r.score.begin() + tau + 1, r.score.end(), level_);
       return r;
     }
-    auto sim = model_.start_path(parent.path);
+    std::unique_ptr<PathSimulation> sim;
+    std::int64_t from = 0;
+    if (parent.kept && parent.kept_step <= tau) {
+      sim = parent.kept->clone();
+      from = parent.kept_step + 1;
+    } else {
+      sim = model_.start_path(parent.path);
+    }
     PathRecorder rec(model_.schema(), 1);
     std::size_t next = 0;
-    for (std::int64_t t = 0; t <= tau; ++t) {
+    while (next < r.branches.size() && r.branches[next].first < from) ++next;
+    for (std::int64_t t = from; t <= tau; ++t) {
       if (next < r.branches.size() && r.branches[next].first == t) sim->set_branch(r.branches[next++].second);
       sim->step(t, rec);
     }
-    r.steps_run = tau + 1;
+    r.steps_run = tau + 1 - from;
     sim->set_branch(branch);
+    if (keep_) {
+      r.kept = sim->clone();
+      r.kept_step = tau;
+    }
     continue_from(*sim, r, tau + 1);
     return r;
   }
@@ -97,6 +117,7 @@ class RunSimulator {
   const RunShape& shape_;
   std::size_t score_;
   double level_;
+  bool keep_;
 };
 
 SplittingRun one_run(const RunSimulator& sim, const RunShape& shape, const SplittingOptions& o, std::uint64_t run,
@@ -163,15 +184,27 @@ SplittingRun one_run(const RunSimulator& sim, const RunShape& shape, const Split
 
 }  // namespace
 
+KeptStates kept_states(const Model& model, const SplittingOptions& o) {
+  const int threads = o.threads > 0 ? o.threads : tbb::this_task_arena::max_concurrency();
+  const double path_bytes = static_cast<double>(model.bytes_per_agent()) * static_cast<double>(model.agents_per_path()) +
+                            static_cast<double>(model.bytes_per_path());
+  KeptStates k;
+  k.bytes = path_bytes * static_cast<double>(o.replicas) * threads;
+  k.kept = o.keep_states && k.bytes <= o.keep_states_bytes;
+  return k;
+}
+
 std::vector<SplittingRun> run_splitting(const Model& model, const RunShape& shape, const SplittingOptions& o) {
   const auto scores = model.splitting_scores();
   if (o.score >= scores.size()) throw std::logic_error("run_splitting: no such splitting score");
   if (o.replicas < 2 || o.kill < 1 || o.kill >= o.replicas)
     throw InputError("method.splitting: need replicas >= 2 and 1 <= kill_per_iteration < replicas");
   const double level = scores[o.score].level;
-  const RunSimulator sim(model, shape, o.score, level);
-  std::vector<SplittingRun> out(o.end_run - o.first_run);
+  // One kept state per replica of each run in flight, when they fit in o.keep_states_bytes (and
+  // the model's paths can be copied at all); otherwise copies replay their parent from step 0.
   const int threads = o.threads > 0 ? o.threads : tbb::this_task_arena::max_concurrency();
+  const RunSimulator sim(model, shape, o.score, level, kept_states(model, o).kept);
+  std::vector<SplittingRun> out(o.end_run - o.first_run);
   tbb::task_arena arena(threads);
   arena.execute([&] {
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, out.size(), 1), [&](const auto& range) {

@@ -12,9 +12,11 @@
 // is unbiased. Independent runs (disjoint path ids) give its variance; their mean is reported
 // with a normal 95% interval.
 //
-// A copy is made by replaying the survivor's history (its path id and its branch at each step,
-// from the start) up to the crossing step, so no path state is ever copied or kept: memory is
-// one path per thread, as in a plain run. Every draw is keyed by (seed, path, branch), and the
+// A copy of a survivor at its crossing step is made from a copy of the state the survivor was
+// itself branched from (PathSimulation::clone), stepped on to the crossing step; when the
+// survivor kept none (an original replica, or a crossing inside its inherited history) or the
+// kept states would not fit in memory, by replaying its history (its path id and its branch at
+// each step, from the start). Both give the same state bit for bit. Every draw is keyed by (seed, path, branch), and the
 // survivors are chosen from the run's own stream, so a run gives the same estimate whatever the
 // thread count, and the runs of a shard are those of the whole.
 #include <cstdint>
@@ -35,7 +37,21 @@ struct SplittingOptions {
   std::uint64_t end_run = 10;
   int threads = 0;               // 0 = all
   std::int64_t max_iterations = 1000000;  // a guard against a score that never separates replicas
+  // Copies start from a kept copy of the state their parent was branched from (fewer steps
+  // replayed) when every replica of the runs in flight can keep one within keep_states_bytes;
+  // false: always replay from step 0 (the same results, for the tests that say so).
+  bool keep_states = true;
+  double keep_states_bytes = 2.0 * 1024 * 1024 * 1024;
 };
+
+// The kept states' memory: one path's estimated size (Model::bytes_per_agent × agents +
+// bytes_per_path) × replicas × the runs in flight (threads), and whether it fits in
+// o.keep_states_bytes (then copies start from kept states; otherwise they replay).
+struct KeptStates {
+  double bytes = 0;
+  bool kept = false;
+};
+KeptStates kept_states(const Model& model, const SplittingOptions& o);
 
 // Runs the given AMS runs (in parallel over runs and over the replicas of a run).
 std::vector<SplittingRun> run_splitting(const Model& model, const RunShape& shape, const SplittingOptions& options);

@@ -52,6 +52,7 @@ struct PathContext {
   std::int64_t dt_seconds = 3600;
   std::int64_t agents = 0;
   bool check = false;         // --check: invariants every step
+  std::int64_t horizon_steps = 0;  // the engine's steps in the run (a splitting score may weigh the time left)
 };
 
 // One path of protocol P: the population, the protocol's state, the step loop.
@@ -151,6 +152,17 @@ class ProtocolPath final : public PathSimulation {
     if constexpr (requires(const typename P::Params& p) { P::scores(p); }) return proto_.score(k);
     else return PathSimulation::score(k);
   }
+  // Splitting: the whole state copied member by member (the population's columns deep-copied),
+  // the protocol's state pointed at the copy's own population.
+  std::unique_ptr<PathSimulation> clone() const override {
+    if constexpr (requires(typename P::Path& p, agents::Population& pop) { p.rebind(pop); }) {
+      std::unique_ptr<ProtocolPath> copy(new ProtocolPath(*this));
+      copy->proto_.rebind(copy->pop_);
+      return copy;
+    } else {
+      return nullptr;
+    }
+  }
 
   // Applies the pending fills and accruals now (a settle-only pass); a no-op when settled.
   void settle() { settle_with<kernels::DefaultArch>(); }
@@ -171,6 +183,7 @@ class ProtocolPath final : public PathSimulation {
   static constexpr std::size_t kMaxOutputs = 64;
 
  private:
+  ProtocolPath(const ProtocolPath&) = default;  // clone() only: the copy must be rebound
   const agents::Behaviour& behaviour_;
   PathContext ctx_;
   agents::Population pop_;
@@ -194,6 +207,7 @@ class ProtocolModel final : public Model {
         seed_(sc.seed),
         dt_(sc.step_seconds),
         agents_(sc.agents),
+        n_steps_(sc.n_steps),
         check_(opt.check) {
     static_assert(P::kTypes <= static_cast<int>(agents::kMaxTypes));
   }
@@ -210,7 +224,7 @@ class ProtocolModel final : public Model {
   }
 
   std::unique_ptr<ProtocolPath<P>> make_path(std::uint64_t path, std::uint64_t branch = 0) const {
-    PathContext ctx{rng::PathKey{seed_, path, branch}, dt_, agents_, check_};
+    PathContext ctx{rng::PathKey{seed_, path, branch}, dt_, agents_, check_, n_steps_};
     return std::make_unique<ProtocolPath<P>>(params_, behaviour_, ctx);
   }
   const typename P::Params& params() const { return params_; }
@@ -221,7 +235,7 @@ class ProtocolModel final : public Model {
   typename P::Params params_;
   OutputSchema schema_;
   std::uint64_t seed_;
-  std::int64_t dt_, agents_;
+  std::int64_t dt_, agents_, n_steps_;
   bool check_;
 };
 

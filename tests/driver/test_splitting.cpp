@@ -30,6 +30,7 @@ class Walk final : public PathSimulation {
   void record(std::int64_t, PathRecorder&) override {}
   void finish(PathRecorder&) override {}
   void set_branch(std::uint64_t b) override { key_.branch = b; }
+  std::unique_ptr<PathSimulation> clone() const override { return std::make_unique<Walk>(*this); }
   double score(std::size_t) const override { return hit_ ? a_ : std::min(x_, a_ - 1e-12); }
   double x() const { return x_; }
 
@@ -140,6 +141,35 @@ TEST_CASE("splitting: the same runs whatever the thread count; shards of runs ar
   }
   REQUIRE(tail.size() == 3);
   for (std::size_t i = 0; i < 3; ++i) CHECK(tail[i].estimate == one[i + 3].estimate);
+}
+
+TEST_CASE("splitting: copies made from kept states are the copies replayed from step 0, for fewer steps") {
+  WalkModel model(13, 14.0);
+  RunShape shape;
+  shape.seed = 13;
+  shape.n_steps = 40;
+  SplittingOptions o;
+  o.replicas = 30;
+  o.kill = 1;
+  o.end_run = 8;
+  const auto kept = run_splitting(model, shape, o);
+  o.keep_states = false;
+  const auto replayed = run_splitting(model, shape, o);
+  o.keep_states = true;
+  o.keep_states_bytes = 0;  // nothing fits: replays
+  const auto no_room = run_splitting(model, shape, o);
+  REQUIRE(kept.size() == 8);
+  std::int64_t steps_kept = 0, steps_replayed = 0;
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    CHECK(kept[i].estimate == replayed[i].estimate);
+    CHECK(kept[i].iterations == replayed[i].iterations);
+    CHECK(kept[i].reached == replayed[i].reached);
+    CHECK(no_room[i].path_steps == replayed[i].path_steps);
+    steps_kept += kept[i].path_steps;
+    steps_replayed += replayed[i].path_steps;
+  }
+  CHECK(kept[0].iterations > 20);
+  CHECK(steps_kept < steps_replayed);
 }
 
 TEST_CASE("splitting: a walk continued on its own branch reproduces itself; a new branch does not") {

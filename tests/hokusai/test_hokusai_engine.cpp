@@ -35,6 +35,10 @@ TEST_CASE("Hokusai: 1 and 2 threads, and shards 1/2 + 2/2, give bit-identical fi
   protocol_test::threads_and_shards_identical<hokusai::Hokusai>(small_stressed());
 }
 
+TEST_CASE("Hokusai: a copy of a path's state continues as the path does; on a new branch it has its own future") {
+  protocol_test::clone_identity<hokusai::Hokusai>(small_stressed());
+}
+
 TEST_CASE("Hokusai: --check changes nothing (the early settle gives the same results)") {
   protocol_test::check_changes_nothing<hokusai::Hokusai>(small_stressed());
 }

@@ -33,6 +33,10 @@ TEST_CASE("K9: 1 and 2 threads, and shards 1/2 + 2/2, give bit-identical finals,
   protocol_test::threads_and_shards_identical<k9::K9>(small_stressed());
 }
 
+TEST_CASE("K9: a copy of a path's state continues as the path does; on a new branch it has its own future") {
+  protocol_test::clone_identity<k9::K9>(small_stressed());
+}
+
 TEST_CASE("K9: --check changes nothing (the early settle gives the same results)") {
   protocol_test::check_changes_nothing<k9::K9>(small_stressed());
 }

@@ -158,6 +158,10 @@ TEST_CASE("KAI: a path continued on its own random branch reproduces itself; a n
   protocol_test::branch_identity<kai::Kai>(kai_test::scenario("kai-smoke.yaml", {"agents.count=300", "horizon=3d"}), 30);
 }
 
+TEST_CASE("KAI: a copy of a path's state continues as the path does; on a new branch it has its own future") {
+  protocol_test::clone_identity<kai::Kai>(kai_test::scenario("kai-smoke.yaml", {"agents.count=300", "horizon=3d"}), 30);
+}
+
 TEST_CASE("KAI depeg score: below the event's rounds until it fires, ordered by run and depth") {
   const int R = 24;
   // The score after rounds at `closed` TWAPs, with the round in progress at `pending`.

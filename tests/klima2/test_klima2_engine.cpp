@@ -40,6 +40,10 @@ TEST_CASE("klima2: 1 and 2 threads, and shards 1/2 + 2/2, give bit-identical fin
       klima2_test::scenario("klima2-smoke.yaml", stressed_sets("600", -4)));
 }
 
+TEST_CASE("klima2: a copy of a path's state continues as the path does; on a new branch it has its own future") {
+  protocol_test::clone_identity<klima2::Klima2>(klima2_test::scenario("klima2-smoke.yaml", stressed_sets("600", -4)));
+}
+
 TEST_CASE("klima2: --check changes nothing (the early settle gives the same results)") {
   protocol_test::check_changes_nothing<klima2::Klima2>(klima2_test::scenario("klima2-smoke.yaml", stressed_sets("600", -4)));
 }

@@ -3,6 +3,7 @@
 // corrupted state, and the fused pass's SIMD form against its scalar twin on real states.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -135,6 +136,47 @@ TEST_CASE("KSN: the fused pass's SIMD form and its scalar twin agree bit for bit
 
 TEST_CASE("KSN: a path continued on its own random branch reproduces itself; a new branch diverges after it") {
   protocol_test::branch_identity<ksn::Ksn>(ksn_test::scenario("ksn-smoke.yaml", {"agents.count=300", "horizon=3d"}), 30);
+}
+
+TEST_CASE("KSN: a copy of a path's state continues as the path does; on a new branch it has its own future") {
+  protocol_test::clone_identity<ksn::Ksn>(ksn_test::scenario("ksn-smoke.yaml", {"agents.count=300", "horizon=3d"}), 30);
+}
+
+TEST_CASE("KSN bank-run score: the fall ranks paths before the run; 1 exactly from the event on; 0 with no time left") {
+  // A −50% crash on day 1 of 3 at 2,000 agents: a bank run follows within hours in the paths tried.
+  const Scenario sc = ksn_test::scenario(
+      "ksn-crash.yaml", {"agents.count=2000", "horizon=3d", "market.shocks[0].at=1d", "market.shocks[0].size=-0.5"});
+  framework::ProtocolModel<ksn::Ksn> model(sc, ModelOptions{});
+  const RunShape shape = run_shape(sc);
+  int fired = 0;
+  for (std::uint64_t id = 0; id < 4; ++id) {
+    auto path = model.make_path(id);
+    PathRecorder rec(model.schema(), shape.n_records());
+    double before_event_max = 0.0;
+    for (std::int64_t t = 0; t < shape.n_steps; ++t) {
+      path->step(t, rec);
+      const double s = path->score(0);
+      std::int64_t first[ksn::kNumEvents];
+      path->protocol().events(first);
+      const bool happened = first[ksn::e_bank_run] >= 0;
+      if (happened) {
+        CHECK(s == 1.0);
+      } else {
+        CHECK(s >= 0.0);
+        CHECK(s < 1.0);
+        before_event_max = std::max(before_event_max, s);
+        if (t == shape.n_steps - 1) CHECK(s == 0.0);  // nothing can happen after the horizon
+      }
+    }
+    std::int64_t first[ksn::kNumEvents];
+    path->protocol().events(first);
+    if (first[ksn::e_bank_run] >= 0) {
+      ++fired;
+      // The crash's fall (ln 2 in a day) scored above 0.7 before the unstaking reached the threshold.
+      CHECK(before_event_max > 0.7);
+    }
+  }
+  CHECK(fired >= 2);
 }
 
 TEST_CASE("KSN: no exited state: a staker that exits acts again the next step, its cost basis unchanged") {

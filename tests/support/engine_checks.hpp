@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,45 @@ void branch_identity(const Scenario& sc, std::int64_t tau) {
   CHECK(same_row(sa, sb));
   for (std::int64_t t = 0; t <= tau; ++t) CHECK(sa[static_cast<std::size_t>(t)] == sc2[static_cast<std::size_t>(t)]);
   CHECK_FALSE(same_row(a.finals, c.finals));
+}
+
+// Rare-event splitting's kept states (PathSimulation::clone): a copy of a path taken after step
+// `tau` (default: half-way) continues exactly as the path does (finals and events bit for bit),
+// the original is not disturbed by the copy, and a copy continued on a new branch has its own future.
+template <class P>
+void clone_identity(const Scenario& sc, std::int64_t tau = -1) {
+  framework::ProtocolModel<P> model(sc, ModelOptions{});
+  const RunShape shape = run_shape(sc);
+  if (tau < 0) tau = shape.n_steps / 2;
+  REQUIRE(tau + 1 < shape.n_steps);
+  auto straight = model.make_path(3);
+  PathRecorder rs(model.schema(), shape.n_records());
+  for (std::int64_t t = 0; t < shape.n_steps; ++t) straight->step(t, rs);
+  straight->finish(rs);
+  const PathResult reference = rs.take(3);
+
+  auto a = model.make_path(3);
+  PathRecorder ra(model.schema(), shape.n_records());
+  for (std::int64_t t = 0; t <= tau; ++t) a->step(t, ra);
+  std::unique_ptr<PathSimulation> b = a->clone(), c = a->clone();
+  REQUIRE(b != nullptr);
+  REQUIRE(c != nullptr);
+  c->set_branch(9);
+  PathRecorder rb(model.schema(), shape.n_records()), rc(model.schema(), shape.n_records());
+  for (std::int64_t t = tau + 1; t < shape.n_steps; ++t) {
+    c->step(t, rc);  // the new branch first: a shared column would move the others' results
+    a->step(t, ra);
+    b->step(t, rb);
+  }
+  a->finish(ra);
+  b->finish(rb);
+  c->finish(rc);
+  const PathResult pa = ra.take(3), pb = rb.take(3), pc = rc.take(3);
+  CHECK(same_row(pa.finals, reference.finals));
+  CHECK(pa.first_step == reference.first_step);
+  CHECK(same_row(pb.finals, reference.finals));
+  CHECK(pb.first_step == reference.first_step);
+  CHECK_FALSE(same_row(pc.finals, reference.finals));
 }
 
 // `agents.count` and a horizon, plus every listed action's bias raised to N(mean, 1) so that

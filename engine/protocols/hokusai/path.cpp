@@ -27,7 +27,7 @@ HokusaiPath::HokusaiPath(const HokusaiScenario& sc, const agents::Behaviour& beh
     : sc_(sc),
       p_(sc.params),
       ctx_(ctx),
-      pop_(pop),
+      pop_(&pop),
       steps_per_day_(std::max<std::int64_t>(1, 86400 / ctx.dt_seconds)),
       deposit_steps_(steps_of(sc.params.fees.deposit_period, ctx.dt_seconds)),
       treasury_steps_(steps_of(sc.params.treasury.period, ctx.dt_seconds)),
@@ -46,7 +46,7 @@ HokusaiPath::HokusaiPath(const HokusaiScenario& sc, const agents::Behaviour& beh
       traded_day_(static_cast<std::size_t>(steps_per_day_)) {
   (void)behaviour;
   exo_.start_path(ctx.key);
-  n_slot_holders_ = pop_.ranges[owner].end;  // contributors, then the owner
+  n_slot_holders_ = pop_->ranges[owner].end;  // contributors, then the owner
   sell_open_at_ = static_cast<double>(p_.buy_only_period);
   s_.budget_left = p_.improvement.mint_budget;
   s_.accuracy = p_.initial_supply.score_bps;
@@ -65,7 +65,7 @@ HokusaiPath::HokusaiPath(const HokusaiScenario& sc, const agents::Behaviour& beh
 
 // §6 initial state and H1.
 void HokusaiPath::init_population() {
-  const std::size_t n = pop_.size();
+  const std::size_t n = pop_->size();
   for (auto* c : {&a_.tok, &a_.usdc}) c->resize(n);
   a_.cost.resize(n);
   a_.sold_at.resize(n);
@@ -80,7 +80,7 @@ void HokusaiPath::init_population() {
   }
   std::fill(a_.sold_at.begin(), a_.sold_at.end(), kNever);
   std::fill(a_.submitted_at.begin(), a_.submitted_at.end(), kNever);
-  const auto& R = pop_.ranges;
+  const auto& R = pop_->ranges;
   const auto& in = p_.initial;
   // holder_tokens and holder_usdc over holders and contributors, by independent weights.
   const agents::TypeRange contributors = R[contributor], holders = R[holder];
@@ -171,8 +171,8 @@ double HokusaiPath::access_multiplier() const {
 }
 
 void HokusaiPath::mark_traded(std::size_t i) {
-  if (!(pop_.status[i] & kTradedFlag)) {
-    pop_.status[i] = static_cast<std::uint8_t>(pop_.status[i] | kTradedFlag);
+  if (!(pop_->status[i] & kTradedFlag)) {
+    pop_->status[i] = static_cast<std::uint8_t>(pop_->status[i] | kTradedFlag);
     traders_today_ += 1;
   }
 }
@@ -249,7 +249,7 @@ void HokusaiPath::prepare(std::size_t i, bool reentered, agents::Decision& d) {
   own_terms_one<T>(i, d.own, d.allowed);
   const int sell_action = T == contributor ? int{contributor_sell} : T == owner ? int{owner_sell} : int{holder_redeem};
   if (d.allowed[sell_action]) {
-    const double f = pop_.fraction(T, sell_action, i);
+    const double f = pop_->fraction(T, sell_action, i);
     d.allowed[sell_action] = std::min(f * a_.tok[i], dec_.t_max) >= p_.redeem.min_tokens;
   }
 }
@@ -382,10 +382,10 @@ void HokusaiPath::clear(std::int64_t t) {
   // H4: improvement arrivals of this step (applied on the settled state at its end).
   n_arrivals_ = 0;
   const double mean = p_.improvement.arrivals_per_30d * static_cast<double>(ctx_.dt_seconds) / (30.0 * 86400.0);
-  if (mean > 0 && !pop_.ranges[contributor].empty()) {
+  if (mean > 0 && !pop_->ranges[contributor].empty()) {
     rng::Sequence q(ctx_.key, rng::Purpose::arrivals, static_cast<std::uint64_t>(t), 0);
     const auto n = std::min<std::uint64_t>(rng::poisson(q, mean), kMaxArrivals);
-    const agents::TypeRange c = pop_.ranges[contributor];
+    const agents::TypeRange c = pop_->ranges[contributor];
     for (std::uint64_t k = 0; k < n; ++k) {
       Arrival& a = arrivals_[n_arrivals_++];
       a.bps = rng::sample(p_.improvement.bps, q);
@@ -444,7 +444,7 @@ void HokusaiPath::after_settle(std::int64_t t) {
   if (n_arrivals_ > 0) apply_improvements(now);
   if (due(t, treasury_steps_) && p_.treasury.distribution > 0) {
     // H8/H19: X tokens to holders pro rata to liquid balances (accrue_rebase with m = 1).
-    const std::size_t n = pop_.size();
+    const std::size_t n = pop_->size();
     const double total = agents::fixed_sum(a_.tok.data(), 0, n);
     if (total > 0) {
       const double X = kernels::accrue_rebase({a_.tok.data(), nullptr, nullptr}, 0, n, p_.treasury.distribution / total);
@@ -457,7 +457,7 @@ void HokusaiPath::after_settle(std::int64_t t) {
   if (due(t, steps_per_day_)) {  // close the day's distinct traders
     traders_last_day_ = traders_today_;
     traders_today_ = 0;
-    for (auto& st : pop_.status) st = static_cast<std::uint8_t>(st & ~kTradedFlag);
+    for (auto& st : pop_->status) st = static_cast<std::uint8_t>(st & ~kTradedFlag);
   }
 }
 
@@ -566,7 +566,7 @@ void HokusaiPath::events(std::int64_t* first) const { std::copy(first_, first_ +
 void HokusaiPath::check(const framework::Invariants& inv) const {
   const double pending = accrued_ ? release_sum_.value() : 0.0;
   double tok = 0, usdc = 0, vault = 0;
-  for (std::size_t i = 0; i < pop_.size(); ++i) {
+  for (std::size_t i = 0; i < pop_->size(); ++i) {
     tok += a_.tok[i];
     usdc += a_.usdc[i];
     if (a_.tok[i] < 0 || a_.usdc[i] < 0) inv.fail("negative tokens or USDC of agent " + std::to_string(i));

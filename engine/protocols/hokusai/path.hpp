@@ -99,6 +99,8 @@ class HokusaiPath {
     ctx_.key.branch = branch;
     exo_.set_branch(branch);
   }
+  // Splitting: a copy of this path (ProtocolPath's copy) points at its own population.
+  void rebind(agents::Population& pop) noexcept { pop_ = &pop; }
   void check(const framework::Invariants& inv) const;  // hokusai.md §9
   void series(double* out) const;
   void finals(double* out) const;
@@ -176,7 +178,7 @@ class HokusaiPath {
   const HokusaiScenario& sc_;
   const HokusaiParams& p_;
   framework::PathContext ctx_;  // not const: set_branch (splitting) moves its key's branch
-  agents::Population& pop_;
+  agents::Population* pop_;  // the ProtocolPath's population (a pointer: a copied path is rebound to its own)
   std::int64_t steps_per_day_, deposit_steps_, treasury_steps_;
   std::size_t n_slot_holders_ = 0;  // [0, n): contributors and the owner
   double sell_open_at_ = 0;

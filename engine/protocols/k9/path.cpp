@@ -31,7 +31,7 @@ K9Path::K9Path(const K9Scenario& sc, const agents::Behaviour& behaviour, const f
     : sc_(sc),
       p_(sc.params),
       ctx_(ctx),
-      pop_(pop),
+      pop_(&pop),
       steps_per_day_(std::max<std::int64_t>(1, 86400 / ctx.dt_seconds)),
       exo_(sc.market, ctx.dt_seconds, ctx.key.seed, std::max<std::int64_t>(86400 / ctx.dt_seconds, 1) * ctx.dt_seconds),
       spot_day_(static_cast<std::size_t>(steps_per_day_ + 1)),
@@ -48,8 +48,8 @@ K9Path::K9Path(const K9Scenario& sc, const agents::Behaviour& behaviour, const f
   s_.stock = p_.vesting_stock;
   s_.pool = market::ConstantProductPool(p_.pool.knine, p_.pool.quote_reserve, p_.pool.fee);
   s_.ext_knine = p_.initial.external;
-  n_vester_ = pop_.ranges[vester].end;
-  n_holder_ = pop_.ranges[staker].end;
+  n_vester_ = pop_->ranges[vester].end;
+  n_holder_ = pop_->ranges[staker].end;
   init_population();
   const double P0 = s_.pool.spot();
   p_start_ = P0;
@@ -62,14 +62,14 @@ K9Path::K9Path(const K9Scenario& sc, const agents::Behaviour& behaviour, const f
 
 // §3 initial state and N15.
 void K9Path::init_population() {
-  const std::size_t n = pop_.size();
+  const std::size_t n = pop_->size();
   for (auto* c : {&a_.knine, &a_.weth}) c->resize(n);
   a_.cost.resize(n);
   a_.staked.resize(n_holder_);
   for (auto* c : {&a_.es, &a_.locked, &a_.unvested, &a_.converted, &a_.rate}) c->resize(n_vester_);
   for (auto* c : {&a_.farm_w, &a_.end, &a_.lock_end, &a_.lock_k, &a_.b, &a_.v, &a_.from_claim, &a_.from_unlock})
     c->resize(n_vester_);
-  const auto& R = pop_.ranges;
+  const auto& R = pop_->ranges;
   const auto& in = p_.initial;
   const auto& ag = p_.agents;
   const char* names[kNumTypes] = {"vester", "staker", "trader"};
@@ -344,7 +344,7 @@ void K9Path::intent(std::size_t i, int action, double f, const agents::Decision&
         Position pos = position(i);
         const Recalc rc = recalculate(pos, a_.staked[i], a_.locked[i], dec_.t, p_.recalc_rule);
         in_.es_excluded += rc.excluded;
-        if (rc.recalculated && !(pop_.status[i] & kRecalculatedFlag)) in_.recalcs += 1;
+        if (rc.recalculated && !(pop_->status[i] & kRecalculatedFlag)) in_.recalcs += 1;
         unstake(p_.agents.vester_unstake_sell_frac);
         break;
       }
@@ -513,7 +513,7 @@ void K9Path::settle(std::size_t i, int action, double f) {
         if (x > 0) {
           deposit(pos, x, fl.t, fl.settings);
           a_.es[i] -= x;
-          pop_.status[i] = static_cast<std::uint8_t>(pop_.status[i] & ~kRecalculatedFlag);
+          pop_->status[i] = static_cast<std::uint8_t>(pop_->status[i] & ~kRecalculatedFlag);
         }
         store(i, pos);
         break;
@@ -529,7 +529,7 @@ void K9Path::settle(std::size_t i, int action, double f) {
         Position pos = position(i);
         const Recalc rc = recalculate(pos, a_.staked[i], a_.locked[i], fl.t, p_.recalc_rule);
         a_.es[i] += rc.excluded;
-        if (rc.recalculated) pop_.status[i] = static_cast<std::uint8_t>(pop_.status[i] | kRecalculatedFlag);
+        if (rc.recalculated) pop_->status[i] = static_cast<std::uint8_t>(pop_->status[i] | kRecalculatedFlag);
         store(i, pos);
         unstake(p_.agents.vester_unstake_sell_frac);
         break;
@@ -696,7 +696,7 @@ void K9Path::events(std::int64_t* first) const { std::copy(first_, first_ + kNum
 void K9Path::check(const framework::Invariants& inv) const {
   double knine = 0, weth = 0, locked = 0, staked = 0, es = 0, u = 0, conv = 0, weight = 0;
   const auto bad = [&](const char* what, std::size_t i) { inv.fail(std::string(what) + " of agent " + std::to_string(i)); };
-  for (std::size_t i = 0; i < pop_.size(); ++i) {
+  for (std::size_t i = 0; i < pop_->size(); ++i) {
     knine += a_.knine[i];
     weth += a_.weth[i];
     if (a_.knine[i] < 0 || a_.weth[i] < 0) bad("negative KNINE or WETH", i);

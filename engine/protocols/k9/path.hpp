@@ -92,6 +92,8 @@ class K9Path {
     ctx_.key.branch = branch;
     exo_.set_branch(branch);
   }
+  // Splitting: a copy of this path (ProtocolPath's copy) points at its own population.
+  void rebind(agents::Population& pop) noexcept { pop_ = &pop; }
   void check(const framework::Invariants& inv) const;  // k9.md §9
   void series(double* out) const;
   void finals(double* out) const;
@@ -183,7 +185,7 @@ class K9Path {
   const K9Scenario& sc_;
   const K9Params& p_;
   framework::PathContext ctx_;  // not const: set_branch (splitting) moves its key's branch
-  agents::Population& pop_;
+  agents::Population* pop_;  // the ProtocolPath's population (a pointer: a copied path is rebound to its own)
   std::int64_t steps_per_day_;
   std::size_t n_vester_ = 0, n_holder_ = 0;  // [0, n_vester): vesters; [0, n_holder): vesters and stakers
 

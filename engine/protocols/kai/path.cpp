@@ -26,7 +26,7 @@ KaiPath::KaiPath(const KaiScenario& sc, const agents::Behaviour& behaviour, cons
       p_(sc.params),
       ap_(sc.agents),
       ctx_(ctx),
-      pop_(pop),
+      pop_(&pop),
       steps_per_round_(static_cast<std::int64_t>(sc.params.round_seconds) / ctx.dt_seconds),
       s_(initial_state(sc.params)),
       exo_(sc.market, ctx.dt_seconds, ctx.key.seed, std::max<std::int64_t>(86400 / ctx.dt_seconds, 1) * ctx.dt_seconds),
@@ -54,12 +54,12 @@ KaiPath::KaiPath(const KaiScenario& sc, const agents::Behaviour& behaviour, cons
 
 // kai.md §3 "Initial state".
 void KaiPath::init_population() {
-  const std::size_t n = pop_.size();
+  const std::size_t n = pop_->size();
   for (auto* col : {&a_.kai, &a_.kusdt, &a_.skai, &a_.st, &a_.earned, &a_.snap, &a_.bkai, &a_.snap_lp, &a_.lp})
     col->resize(n);
   a_.cost.resize(n);
   a_.timer.resize(n);
-  const auto& R = pop_.ranges;
+  const auto& R = pop_->ranges;
   // Wealth, then KAI and KUSDT by the type's KAI share, scaled to the scenario totals.
   std::vector<double> w(n);
   const agents::TypeRange all{0, n};
@@ -106,7 +106,7 @@ void KaiPath::init_population() {
 void KaiPath::init_cost_basis() {
   const auto basis = [&](auto type) {
     constexpr int T = decltype(type)::value;
-    const auto r = pop_.ranges[static_cast<std::size_t>(T)];
+    const auto r = pop_->ranges[static_cast<std::size_t>(T)];
     for (std::size_t i = r.begin; i < r.end; ++i) a_.cost[i] = static_cast<float>(mark_to_market<T>(i));
   };
   basis(std::integral_constant<int, holder>{});
@@ -117,7 +117,7 @@ void KaiPath::init_cost_basis() {
 
 double KaiPath::agent_kai_sum() const {
   double s = 0;
-  for (std::size_t i = 0; i < pop_.size(); ++i) s += a_.kai[i];
+  for (std::size_t i = 0; i < pop_->size(); ++i) s += a_.kai[i];
   return s;
 }
 
@@ -465,8 +465,8 @@ void KaiPath::check(const framework::Invariants& inv) const {
   if (chk_.lock_breach >= 0)
     inv.fail("boardroom: claim or withdraw inside a lock-up, agent " + std::to_string(chk_.lock_breach));
   double kai = 0, kusdt = 0, bkai = 0, skai = 0, earned = 0, st = 0, lp = 0, pending = 0;
-  const auto st_r = pop_.ranges[staker];
-  for (std::size_t i = 0; i < pop_.size(); ++i) {
+  const auto st_r = pop_->ranges[staker];
+  for (std::size_t i = 0; i < pop_->size(); ++i) {
     kai += a_.kai[i];
     kusdt += a_.kusdt[i];
     bkai += a_.bkai[i];

@@ -97,6 +97,8 @@ class KaiPath {
     ctx_.key.branch = branch;
     exo_.set_branch(branch);
   }
+  // Splitting: a copy of this path (ProtocolPath's copy) points at its own population.
+  void rebind(agents::Population& pop) noexcept { pop_ = &pop; }
   void check(const framework::Invariants& inv) const;  // kai.md §9
   void series(double* out) const;
   void finals(double* out) const;
@@ -234,7 +236,7 @@ class KaiPath {
   const KaiParams& p_;
   const KaiAgentParams& ap_;
   framework::PathContext ctx_;  // not const: set_branch (splitting) moves its key's branch
-  agents::Population& pop_;
+  agents::Population* pop_;  // the ProtocolPath's population (a pointer: a copied path is rebound to its own)
   std::int64_t steps_per_round_;
 
   KaiState s_;

@@ -19,7 +19,7 @@ void Klima2Path::check(const framework::Invariants& inv) const {
   double agent_a = 0, agent_g = 0, agent_q = 0;
   SlotArray units = SlotArray::Zero();
   for (int type = 0; type < kNumTypes; ++type) {
-    const agents::TypeRange r = pop_.ranges[static_cast<std::size_t>(type)];
+    const agents::TypeRange r = pop_->ranges[static_cast<std::size_t>(type)];
     for (std::size_t i = r.begin; i < r.end; ++i) {
       agent_a += a_.a_liq[i];
       agent_g += a_.g_liq[i];

@@ -30,7 +30,7 @@ Klima2Path::Klima2Path(const Klima2Scenario& sc, const agents::Behaviour& behavi
       p_(sc.params),
       behaviour_(behaviour),
       ctx_(ctx),
-      pop_(pop),
+      pop_(&pop),
       steps_per_day_(std::max<std::int64_t>(1, 86400 / ctx.dt_seconds)),
       trade_steps_(steps_of(sc.params.trade_period, ctx.dt_seconds)),
       roll_steps_(steps_of(sc.params.roll_period, ctx.dt_seconds)),
@@ -74,7 +74,7 @@ Klima2Path::Klima2Path(const Klima2Scenario& sc, const agents::Behaviour& behavi
 
 // klima2.md §5.0 and §6: the launch state.
 void Klima2Path::init_population() {
-  const std::size_t n = pop_.size();
+  const std::size_t n = pop_->size();
   for (auto* c : {&a_.a_liq, &a_.q, &a_.g_liq, &a_.tonnes, &a_.units, &a_.snap_a, &a_.snap_g, &a_.snap_c}) c->resize(n);
   a_.cost.resize(n);
   a_.init_a.resize(n);
@@ -82,7 +82,7 @@ void Klima2Path::init_population() {
   a_.cls.resize(n);
   std::fill(a_.pos.begin(), a_.pos.end(), -1);
   std::fill(a_.cls.begin(), a_.cls.end(), kNoClass);
-  const auto& R = pop_.ranges;
+  const auto& R = pop_->ranges;
   const InitialParams& in = p_.initial;
   s_.n_a = in.a_supply;
   const double holders_a = 0.875 * in.a_supply;
@@ -298,7 +298,7 @@ std::vector<double> Klima2Path::g_class_shares() const {
   return G;
 }
 
-double Klima2Path::holder_liquid_a() const { return agents::fixed_sum(a_.a_liq.data(), 0, pop_.ranges[lp].end); }
+double Klima2Path::holder_liquid_a() const { return agents::fixed_sum(a_.a_liq.data(), 0, pop_->ranges[lp].end); }
 
 void Klima2Path::credit_bond(std::size_t i) {
   const std::int32_t k = a_.pos[i];
@@ -441,7 +441,7 @@ void Klima2Path::own_terms_one(std::size_t i, double* x, bool* allowed) const {
     const double W = wealth(i, T);
     const double cost = a_.cost[i];
     x[own_pnl] = cost > 0 ? std::min(3.0, std::max(-1.0, W / cost - 1.0)) : 0.0;
-    x[own_loyalty] = (pop_.status[i] & kMaturedFlag) ? 1.0 : 0.0;
+    x[own_loyalty] = (pop_->status[i] & kMaturedFlag) ? 1.0 : 0.0;
     const bool has_a = a_.a_liq[i] > 0, has_g = a_.g_liq[i] > 0;
     if constexpr (T == bond_staker) {
       allowed[bs_bond] = has_a && a_.pos[i] < 0 && !dec_.liquidated;

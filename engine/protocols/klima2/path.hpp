@@ -184,6 +184,8 @@ class Klima2Path {
     ctx_.key.branch = branch;
     exo_.set_branch(branch);
   }
+  // Splitting: a copy of this path (ProtocolPath's copy) points at its own population.
+  void rebind(agents::Population& pop) noexcept { pop_ = &pop; }
   void check(const framework::Invariants& inv) const;  // klima2.md §9
   void series(double* out) const;
   void finals(double* out) const;
@@ -299,7 +301,7 @@ class Klima2Path {
   const Klima2Params& p_;
   const agents::Behaviour& behaviour_;
   framework::PathContext ctx_;
-  agents::Population& pop_;
+  agents::Population* pop_;  // the ProtocolPath's population (a pointer: a copied path is rebound to its own)
   std::int64_t steps_per_day_, trade_steps_, roll_steps_, incentive_steps_;
   int n_cls_;
 

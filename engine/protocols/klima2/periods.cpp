@@ -26,8 +26,8 @@ double Klima2Path::accept_probability(int type, std::size_t agent, double gap) c
   const agents::ActionParams& ap = tp.action[arrival_accept];
   double s = 0;
   for (int k = 0; k < kNumSignals; ++k) s += ap.w[static_cast<std::size_t>(k)] * (k == sig_gap ? gap : k == sig_exit_prev ? 0.0 : sig_[k]);
-  const double z = static_cast<double>(pop_.sensitivity[agent]) * s + static_cast<double>(pop_.bias[arrival_accept][agent]);
-  return static_cast<double>(pop_.attention[agent]) * agents::sigmoid(z / tp.temperature);
+  const double z = static_cast<double>(pop_->sensitivity[agent]) * s + static_cast<double>(pop_->bias[arrival_accept][agent]);
+  return static_cast<double>(pop_->attention[agent]) * agents::sigmoid(z / tp.temperature);
 }
 
 // The opening state of a trade period (§5.3), taken at its first step's start.
@@ -80,7 +80,7 @@ void Klima2Path::draw_orders(std::int64_t t) {
   seller_orders_.clear();
   buyer_orders_.clear();
   const double days = static_cast<double>(p_.trade_period) / 86400.0;
-  const agents::TypeRange sellers = pop_.ranges[carbon_seller], buyers = pop_.ranges[offset_buyer];
+  const agents::TypeRange sellers = pop_->ranges[carbon_seller], buyers = pop_->ranges[offset_buyer];
   std::vector<double>& D = offset_tonnes_;
   std::fill(D.begin(), D.end(), 0.0);
   for (int c = 0; c < n_cls_; ++c) {
@@ -251,10 +251,10 @@ void Klima2Path::liquidate() {
   if (ngc > 0 && tonnes > 0) {
     const double per_g = tonnes / ngc, g_per_ag_share = ag_.token_reserve() / ag_.shares();
     double paid = 0;
-    for (std::size_t i = 0; i < pop_.size(); ++i) {
+    for (std::size_t i = 0; i < pop_->size(); ++i) {
       double g = a_.g_liq[i];
-      if (i >= pop_.ranges[g_staker].begin && i < pop_.ranges[g_staker].end) g += a_.units[i];
-      if (i >= pop_.ranges[lp].begin && i < pop_.ranges[lp].end && a_.cls[i] == pool_ag) g += a_.units[i] * g_per_ag_share;
+      if (i >= pop_->ranges[g_staker].begin && i < pop_->ranges[g_staker].end) g += a_.units[i];
+      if (i >= pop_->ranges[lp].begin && i < pop_->ranges[lp].end && a_.cls[i] == pool_ag) g += a_.units[i] * g_per_ag_share;
       a_.tonnes[i] += per_g * g;
       paid += per_g * g;
     }
@@ -366,16 +366,16 @@ void Klima2Path::roll() {
   BondBook& b = s_.bonds;
   const std::int64_t k = b.r + 1;
   const int sl = BondBook::slot(k);
-  for (std::size_t i = pop_.ranges[bond_staker].begin; i < pop_.ranges[bond_staker].end; ++i) {
+  for (std::size_t i = pop_->ranges[bond_staker].begin; i < pop_->ranges[bond_staker].end; ++i) {
     if (a_.pos[i] != k) continue;
     credit_bond(i);
     a_.a_liq[i] += a_.units[i] * b.index[sl];
     a_.units[i] = 0;
     a_.pos[i] = -1;
     a_.cls[i] = kNoClass;
-    pop_.status[i] = static_cast<std::uint8_t>(pop_.status[i] | kMaturedFlag);
+    pop_->status[i] = static_cast<std::uint8_t>(pop_->status[i] | kMaturedFlag);
   }
-  for (std::size_t i = pop_.ranges[lp].begin; i < pop_.ranges[lp].end; ++i) {
+  for (std::size_t i = pop_->ranges[lp].begin; i < pop_->ranges[lp].end; ++i) {
     if (a_.pos[i] != k) continue;
     credit_lock(i);
     a_.pos[i] = -1;
@@ -456,7 +456,7 @@ void Klima2Path::incentives(std::int64_t t) {
     const double o = std::min(s_.g.unvested_o, p_.g.other_vesting * dV);
     if (init_a_sum_ > 0) {
       const double per_a = h / init_a_sum_;
-      for (std::size_t i = 0; i < pop_.ranges[lp].end; ++i) a_.g_liq[i] += per_a * static_cast<double>(a_.init_a[i]);
+      for (std::size_t i = 0; i < pop_->ranges[lp].end; ++i) a_.g_liq[i] += per_a * static_cast<double>(a_.init_a[i]);
     } else {
       s_.g.other += h;
     }
@@ -472,7 +472,7 @@ void Klima2Path::reselect(std::int64_t t) {
   if (!(p_.reselect_rate > 0)) return;
   const double prob = -std::expm1(-p_.reselect_rate);
   rng::Sequence q(ctx_.key, rng::Purpose::protocol, static_cast<std::uint64_t>(t), kLaneReselect);
-  for (std::size_t i = pop_.ranges[bond_staker].begin; i < pop_.ranges[bond_staker].end; ++i) {
+  for (std::size_t i = pop_->ranges[bond_staker].begin; i < pop_->ranges[bond_staker].end; ++i) {
     if (a_.pos[i] < 0 || !(a_.units[i] > 0)) continue;
     if (q.uniform() >= prob) continue;
     const int sl = BondBook::slot(a_.pos[i]);
@@ -486,7 +486,7 @@ void Klima2Path::reselect(std::int64_t t) {
 // §7 liquidity_drain: the fraction of the agents' unlocked shares of the pool, removed pro rata with
 // the tokens to them (no exit decision; counted in lp_flight_*).
 void Klima2Path::apply_drain(int pool, double fraction) {
-  const agents::TypeRange r = pop_.ranges[lp];
+  const agents::TypeRange r = pop_->ranges[lp];
   double total = 0;
   for (std::size_t i = r.begin; i < r.end; ++i)
     if (a_.cls[i] == pool && a_.pos[i] < 0) total += fraction * a_.units[i];

@@ -48,11 +48,12 @@ struct Ksn {
   static void declare(config::Schema& schema);      // ksn.*, metrics.ksn.*, agents extras
   static std::int64_t main_period_seconds(const config::Values& v) { return v.duration_s("ksn.rebase.period"); }
   static Params read(const Scenario& scenario, const agents::Behaviour& behaviour);
-  // Rare-event splitting: `bank_run`, scored by the unstaked fraction over the window / its
-  // threshold (level 1).
+  // Rare-event splitting: `bank_run` (level 1), scored by the 24h price fall that sets a run off
+  // and the unstaked fraction over its threshold (Path::score).
   static std::vector<SplittingScore> scores(const Params&) {
     return {SplittingScore{0, 1.0,
-                           "KSN unstaked over metrics.ksn.bank_run.window / (fraction × Σ stake at the window start)"}};
+                           "max(KSN unstaked over metrics.ksn.bank_run.window / (fraction × Σ stake at the window "
+                           "start), F/(F + 0.25)), F = ln(P_{t−24h}/P_t) ≥ 0 the 24h log fall of the spot"}};
   }
   // Six token columns (double) and six model floats: cost, since, bond_left, G_i, L_i, m_i; d_req_i.
   static std::size_t bytes_per_agent(const Params&) { return 6 * sizeof(double) + 7 * sizeof(float); }

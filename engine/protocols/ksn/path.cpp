@@ -30,7 +30,7 @@ KsnPath::KsnPath(const KsnScenario& sc, const agents::Behaviour& behaviour, cons
     : sc_(sc),
       p_(sc.params),
       ctx_(ctx),
-      pop_(pop),
+      pop_(&pop),
       sch_(make_schedule(sc.params, ctx.dt_seconds)),
       steps_per_day_(std::max<std::int64_t>(1, 86400 / ctx.dt_seconds)),
       twap_window_(twap_window_for(ctx.dt_seconds)),
@@ -56,7 +56,7 @@ KsnPath::KsnPath(const KsnScenario& sc, const agents::Behaviour& behaviour, cons
   mtm_lpv_ = 2.0 * s_.pool.quote_reserve() / s_.pool.shares();
   // ksn.md §4: before the first rebase r_t and r_eff are KS5 at the initial state.
   double W0 = 0;
-  for (std::size_t i = pop_.ranges[staker].begin; i < pop_.ranges[bonder].end; ++i)
+  for (std::size_t i = pop_->ranges[staker].begin; i < pop_->ranges[bonder].end; ++i)
     W0 += (a_.stake[i] + a_.bond_rem[i]) * static_cast<double>(a_.m[i]);
   initialise_rates(s_, p_, policy_, p_.initial.staked, W0);
   const TreasuryValuation v0 = value_treasury(s_, p_.treasury, s_.Q);
@@ -71,10 +71,10 @@ KsnPath::KsnPath(const KsnScenario& sc, const agents::Behaviour& behaviour, cons
 
 // ksn.md §6 "Initial state".
 void KsnPath::init_population() {
-  const std::size_t n = pop_.size();
+  const std::size_t n = pop_->size();
   for (auto* c : {&a_.liquid, &a_.usdc, &a_.stake, &a_.bond_rem, &a_.bond_claim, &a_.lp}) c->resize(n);
   for (auto* c : {&a_.cost, &a_.since, &a_.bond_left, &a_.gov, &a_.loyalty, &a_.m, &a_.d_req}) c->resize(n);
-  const auto& R = pop_.ranges;
+  const auto& R = pop_->ranges;
   const char* names[kNumTypes] = {"staker", "bonder", "trader", "lp"};
   const auto need = [&](int t, double amount, const char* key) {
     if (amount > 0 && R[static_cast<std::size_t>(t)].empty())
@@ -336,7 +336,7 @@ void KsnPath::settle(std::size_t i, int action, double f) {
     a_.stake[i] -= a;
     a_.usdc[i] += fl.sell_ratio * (a - pen);
     a_.since[i] = fl.now;
-    pop_.status[i] = static_cast<std::uint8_t>(pop_.status[i] | kWithdrewFlag);
+    pop_->status[i] = static_cast<std::uint8_t>(pop_->status[i] | kWithdrewFlag);
   };
   if constexpr (T == staker) {
     if (action == staker_enter) {
@@ -405,15 +405,15 @@ void KsnPath::after_settle(std::int64_t t) {
   if (!KsnSchedule::due(t, sch_.rebase_steps)) return;
   const double now = static_cast<double>((t + 1) * ctx_.dt_seconds);
   const double t_s = static_cast<double>(p_.potp.time_scale);
-  const std::size_t begin = pop_.ranges[staker].begin, end = pop_.ranges[bonder].end;
+  const std::size_t begin = pop_->ranges[staker].begin, end = pop_->ranges[bonder].end;
   double Q = 0, W = 0, W2 = 0;
   for (std::size_t i = begin; i < end; ++i) {
     const double q = a_.stake[i] + a_.bond_rem[i];
     if (!(q > 0)) a_.since[i] = static_cast<float>(now);  // a position at q = 0 resets t_i
-    const bool withdrew = (pop_.status[i] & kWithdrewFlag) != 0;
+    const bool withdrew = (pop_->status[i] & kWithdrewFlag) != 0;
     const double L = loyalty_update(a_.loyalty[i], withdrew, a_L_);
     a_.loyalty[i] = static_cast<float>(L);
-    pop_.status[i] = static_cast<std::uint8_t>(pop_.status[i] & ~kWithdrewFlag);
+    pop_->status[i] = static_cast<std::uint8_t>(pop_->status[i] & ~kWithdrewFlag);
     const double m = potp_multiplier(now - static_cast<double>(a_.since[i]), a_.gov[i], L, s_.weights, t_s, p_.potp.m_cap);
     a_.m[i] = static_cast<float>(m);
     Q += q;
@@ -451,6 +451,7 @@ void KsnPath::after_settle(std::int64_t t) {
 
 // Phase 5 (ksn.md §8).
 void KsnPath::observe(std::int64_t t) {
+  step_ = t;
   const double P = s_.pool.spot();
   framework::require_finite(P, "pool price", t);
   framework::require_finite(s_.S, "KSN supply", t);
@@ -492,7 +493,7 @@ void KsnPath::events(std::int64_t* first) const { std::copy(first_, first_ + kNu
 // ksn.md §9, on the settled state.
 void KsnPath::check(const framework::Invariants& inv) const {
   double ksn = 0, usdc = 0, lp = 0, stake = 0;
-  for (std::size_t i = 0; i < pop_.size(); ++i) {
+  for (std::size_t i = 0; i < pop_->size(); ++i) {
     ksn += a_.liquid[i] + a_.stake[i] + a_.bond_rem[i] + a_.bond_claim[i];
     usdc += a_.usdc[i];
     lp += a_.lp[i];

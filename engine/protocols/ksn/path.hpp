@@ -6,6 +6,7 @@
 // own terms of the skip and the full evaluations. A rebase step (KS5–KS10) needs the settled
 // state: the framework settles at its end, then after_settle runs the PoTP update and
 // accrue_rebase over stakers and bonders.
+#include <algorithm>
 #include <cstdint>
 
 #include "agents/fused_pass.hpp"
@@ -100,18 +101,33 @@ class KsnPath {
   bool needs_settled_state(std::int64_t t) const { return KsnSchedule::due(t, sch_.rebase_steps); }
   void after_settle(std::int64_t t);  // the rebase (KS5–KS10)
   void observe(std::int64_t t);
-  // Splitting score of `bank_run` (Ksn::scores): the window's unstaked fraction over the
-  // threshold, below 1 until the event has fired and exactly 1 from then on.
+  // Splitting score of `bank_run` (Ksn::scores, docs/rare-events.md "Scores"): below 1 until the
+  // event has fired, exactly 1 from then on. A bank run is a cascade set off by a fast price fall
+  // (the stakers' `mom` signal): the unstaked fraction stays near 1% of the threshold until the
+  // hour the cascade starts, so it cannot rank paths before that; the 24h fall can. The score is
+  // the larger of the window's unstaked fraction over the threshold and F/(F + kFallHalf), F the
+  // 24h log fall of the spot (0.5 at a 25% log fall, where the cascades measured start), times
+  // the share of a cascade's course (kCascadeSeconds, from such a fall to the event) that is left
+  // before the horizon: a cascade starting in the last hours cannot reach the event, and copies
+  // of it would all tie at its peak (extinct runs on short horizons).
+  static constexpr double kFallHalf = 0.25;
+  static constexpr double kCascadeSeconds = 6 * 3600.0;
   double score(std::size_t k) const noexcept {
     if (k != 0) return 0.0;
     if (first_[e_bank_run] >= 0) return 1.0;
-    return std::min(0.999999, bank_run_.unstaked_fraction() / sc_.params.metrics.bank_run_fraction);
+    const double fall = std::max(0.0, std::log(spot_day_.oldest() / spot_day_.back()));
+    const double unstaked = bank_run_.unstaked_fraction() / sc_.params.metrics.bank_run_fraction;
+    const double left = static_cast<double>(ctx_.horizon_steps - 1 - step_) * static_cast<double>(ctx_.dt_seconds);
+    const double time_left = std::clamp(left / kCascadeSeconds, 0.0, 1.0);
+    return std::min(0.999999, std::max(unstaked, fall / (fall + kFallHalf)) * time_left);
   }
   // Splitting: later steps draw from `branch` (engine/driver/model.hpp PathSimulation::set_branch).
   void set_branch(std::uint64_t branch) noexcept {
     ctx_.key.branch = branch;
     exo_.set_branch(branch);
   }
+  // Splitting: a copy of this path (ProtocolPath's copy) points at its own population.
+  void rebind(agents::Population& pop) noexcept { pop_ = &pop; }
   void check(const framework::Invariants& inv) const;  // ksn.md §9
   void series(double* out) const;
   void finals(double* out) const;
@@ -229,7 +245,7 @@ class KsnPath {
   const KsnScenario& sc_;
   const KsnParams& p_;
   framework::PathContext ctx_;  // not const: set_branch (splitting) moves its key's branch
-  agents::Population& pop_;
+  agents::Population* pop_;  // the ProtocolPath's population (a pointer: a copied path is rebound to its own)
   KsnSchedule sch_;
   std::int64_t steps_per_day_;
   std::int64_t twap_window_;
@@ -264,6 +280,7 @@ class KsnPath {
   std::int64_t first_[kNumEvents];
   double premium_min_ = 0, runway_min_ = 0;
 
+  std::int64_t step_ = 0;  // the last step observed (the splitting score's time left)
   double fees_at_start_ = 0, step_unstaked_ = 0;
   double stake_total_ = 0;  // Σ stake at the end of the step (tracked from the fills; exact after a rebase)
   double usdc0_ = 0;        // Σ usdc_i + y + T_usdc at t0
