@@ -39,6 +39,12 @@ TEST_CASE("Hokusai: a copy of a path's state continues as the path does; on a ne
   protocol_test::clone_identity<hokusai::Hokusai>(small_stressed());
 }
 
+TEST_CASE("Hokusai deep_drawdown score: below 1 until the event, 1 from it on, and close to 1 before it") {
+  const double before = protocol_test::score_marks_event<hokusai::Hokusai>(
+      hokusai_test::scenario("hokusai-quality-shock.yaml", {"agents.count=1000", "horizon=32d"}), 2);
+  CHECK(before > 0.5);
+}
+
 TEST_CASE("Hokusai: --check changes nothing (the early settle gives the same results)") {
   protocol_test::check_changes_nothing<hokusai::Hokusai>(small_stressed());
 }

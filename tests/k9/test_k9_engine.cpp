@@ -37,6 +37,12 @@ TEST_CASE("K9: a copy of a path's state continues as the path does; on a new bra
   protocol_test::clone_identity<k9::K9>(small_stressed());
 }
 
+TEST_CASE("K9 unlock_drawdown score: below 1 until the event, 1 from it on, and close to 1 before it") {
+  const double before = protocol_test::score_marks_event<k9::K9>(
+      k9_test::scenario("k9-unlock-crash.yaml", {"agents.count=1000", "horizon=32d"}), 2);
+  CHECK(before > 0.5);
+}
+
 TEST_CASE("K9: --check changes nothing (the early settle gives the same results)") {
   protocol_test::check_changes_nothing<k9::K9>(small_stressed());
 }

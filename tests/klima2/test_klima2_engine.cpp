@@ -44,6 +44,12 @@ TEST_CASE("klima2: a copy of a path's state continues as the path does; on a new
   protocol_test::clone_identity<klima2::Klima2>(klima2_test::scenario("klima2-smoke.yaml", stressed_sets("600", -4)));
 }
 
+TEST_CASE("klima2 price_drawdown score: below 1 until the event, 1 from it on, and close to 1 before it") {
+  const double before = protocol_test::score_marks_event<klima2::Klima2>(
+      klima2_test::scenario("klima2-aq-flight.yaml", {"agents.count=1000", "horizon=30d"}), 2);
+  CHECK(before > 0.5);
+}
+
 TEST_CASE("klima2: --check changes nothing (the early settle gives the same results)") {
   protocol_test::check_changes_nothing<klima2::Klima2>(klima2_test::scenario("klima2-smoke.yaml", stressed_sets("600", -4)));
 }

@@ -5,6 +5,7 @@
 // A protocol's tests call them with its own scenarios (tests/<protocol>/test_<protocol>_engine.cpp).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -54,6 +55,42 @@ void branch_identity(const Scenario& sc, std::int64_t tau) {
   CHECK(same_row(sa, sb));
   for (std::int64_t t = 0; t <= tau; ++t) CHECK(sa[static_cast<std::size_t>(t)] == sc2[static_cast<std::size_t>(t)]);
   CHECK_FALSE(same_row(a.finals, c.finals));
+}
+
+// A protocol's splitting score (docs/rare-events.md): in [0, 1) at every step before its event
+// has fired and exactly 1 from the event's step on, checked on `paths` paths of which at least
+// one must see the event (so both sides are checked). Returns the largest score seen before an
+// event, for the caller's own checks.
+template <class P>
+double score_marks_event(const Scenario& sc, std::uint64_t paths) {
+  framework::ProtocolModel<P> model(sc, ModelOptions{});
+  const auto scores = model.splitting_scores();
+  REQUIRE_FALSE(scores.empty());
+  const std::size_t event = scores[0].event;
+  const RunShape shape = run_shape(sc);
+  int fired = 0;
+  double highest_before = 0.0;
+  for (std::uint64_t id = 0; id < paths; ++id) {
+    auto path = model.make_path(id);
+    PathRecorder rec(model.schema(), shape.n_records());
+    std::int64_t first[framework::ProtocolPath<P>::kMaxOutputs];
+    for (std::int64_t t = 0; t < shape.n_steps; ++t) {
+      path->step(t, rec);
+      const double s = path->score(0);
+      std::fill(first, first + framework::ProtocolPath<P>::kMaxOutputs, std::int64_t{-1});
+      path->protocol().events(first);
+      if (first[event] >= 0) {
+        CHECK(s == 1.0);
+      } else {
+        CHECK(s >= 0.0);
+        CHECK(s < 1.0);
+        highest_before = std::max(highest_before, s);
+      }
+    }
+    fired += first[event] >= 0;
+  }
+  CHECK(fired > 0);
+  return highest_before;
 }
 
 // Rare-event splitting's kept states (PathSimulation::clone): a copy of a path taken after step

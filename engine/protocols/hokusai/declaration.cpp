@@ -102,4 +102,10 @@ const framework::OutputDecl& Hokusai::outputs() {
 
 Protocol protocol() { return framework::make_protocol<Hokusai>(); }
 
+
+std::vector<SplittingScore> Hokusai::scores(const Params&) {
+  return {SplittingScore{e_deep_drawdown, 1.0,
+                         "reserve drawdown from its running maximum / metrics.hokusai.deep_drawdown"}};
+}
+
 }  // namespace stampede::hokusai

@@ -50,6 +50,9 @@ struct Hokusai {
   static std::int64_t main_period_seconds(const config::Values&) { return 86400; }  // daily series (§8)
   static Params read(const Scenario& scenario, const agents::Behaviour& behaviour);
   static std::size_t bytes_per_agent(const Params& p);
+  // Rare-event splitting: `deep_drawdown` (level 1), scored by the reserve's drawdown over its
+  // threshold (Path::score; docs/rare-events.md).
+  static std::vector<SplittingScore> scores(const Params& p);
 };
 
 // The outputs, in Hokusai::outputs() order (§8).

@@ -499,6 +499,7 @@ void HokusaiPath::observe(std::int64_t t) {
   R_max_ = std::max(R_max_, R);
   const double dd = R_max_ > 0 ? 1.0 - R / R_max_ : 0.0;
   max_dd_ = std::max(max_dd_, dd);
+  reserve_dd_ = dd;
   P_min_ = std::min(P_min_, P);
   P_max_ = std::max(P_max_, P);
   run_window_.push(step_paid_, R_start_);

@@ -101,6 +101,13 @@ class HokusaiPath {
   }
   // Splitting: a copy of this path (ProtocolPath's copy) points at its own population.
   void rebind(agents::Population& pop) noexcept { pop_ = &pop; }
+  // Splitting score of `deep_drawdown` (Hokusai::scores): the reserve's drawdown from its running
+  // maximum over the event's threshold, below 1 until the event has fired and exactly 1 from then on.
+  double score(std::size_t k) const noexcept {
+    if (k != 0) return 0.0;
+    if (first_[e_deep_drawdown] >= 0) return 1.0;
+    return std::min(0.999999, reserve_dd_ / p_.metrics.deep_drawdown);
+  }
   void check(const framework::Invariants& inv) const;  // hokusai.md §9
   void series(double* out) const;
   void finals(double* out) const;
@@ -218,6 +225,7 @@ class HokusaiPath {
   double step_paid_ = 0, step_minted_ = 0, step_burned_ = 0, step_traded_ = 0;
   double R_start_ = 0;              // R at the step start (the run window's base)
   double R_max_ = 0, max_dd_ = 0, max_run_ratio_ = 0;
+  double reserve_dd_ = 0;  // this step's reserve drawdown (the splitting score)
   double P_min_ = 0, P_max_ = 0;
   double traders_today_ = 0, traders_last_day_ = 0;
   double accepted_step_ = 0;        // improvements accepted at the end of this step

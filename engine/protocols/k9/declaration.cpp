@@ -125,4 +125,11 @@ const framework::OutputDecl& K9::outputs() {
 
 Protocol protocol() { return framework::make_protocol<K9>(); }
 
+
+std::vector<SplittingScore> K9::scores(const Params&) {
+  return {SplittingScore{e_unlock_drawdown, 1.0,
+                         "min(price drawdown from the window's peak / metrics.k9.unlock_drawdown.drop, unlock share of "
+                         "the window's KNINE sold / metrics.k9.unlock_drawdown.share)"}};
+}
+
 }  // namespace stampede::k9

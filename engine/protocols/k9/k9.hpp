@@ -55,6 +55,9 @@ struct K9 {
   // The holdings' bytes per agent, averaged over the types (path.hpp K9Agents: the vester-only and
   // vester+staker columns cover only those agents).
   static std::size_t bytes_per_agent(const Params& p);
+  // Rare-event splitting: `unlock_drawdown` (level 1), scored by the nearer-to-failing of its two
+  // conditions (Path::score; docs/rare-events.md).
+  static std::vector<SplittingScore> scores(const Params& p);
 };
 
 // The outputs, in K9::outputs() order (§8).

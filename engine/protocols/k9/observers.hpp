@@ -25,12 +25,19 @@ class UnlockDrawdown {
     double peak = price;
     prices_.for_each([&](double p) { peak = std::max(peak, p); });
     const bool dominated = sold_.sum() > 0 && unlock_.sum() >= share_ * sold_.sum();
+    // How close this step came, for rare-event splitting: both conditions as fractions of their
+    // thresholds, the event when the smaller reaches 1.
+    const double share_part = sold_.sum() > 0 ? unlock_.sum() / (share_ * sold_.sum()) : 0.0;
+    closeness_ = std::min((1.0 - price / peak) / drop_, share_part);
     if (!dominated) return false;
     const double dd = 1.0 - price / peak;
     depth_ = std::max(depth_, dd);
     return price <= (1.0 - drop_) * peak;
   }
   double depth() const { return depth_; }
+  // min(drawdown / drop, unlock share / share) at the last step: ≥ 1 exactly when the event's
+  // condition held there (the splitting score's raw value).
+  double closeness() const { return closeness_; }
   double unlock_share() const { return sold_.sum() > 0 ? unlock_.sum() / sold_.sum() : 0.0; }
 
  private:
@@ -38,6 +45,7 @@ class UnlockDrawdown {
   TrailingWindow sold_, unlock_;
   double drop_, share_;
   double depth_ = 0.0;
+  double closeness_ = 0.0;
 };
 
 }  // namespace stampede::k9

@@ -94,6 +94,13 @@ class K9Path {
   }
   // Splitting: a copy of this path (ProtocolPath's copy) points at its own population.
   void rebind(agents::Population& pop) noexcept { pop_ = &pop; }
+  // Splitting score of `unlock_drawdown` (K9::scores): min(drawdown from the window's peak / drop,
+  // unlock share of the window's sells / share), below 1 until the event has fired, 1 from then on.
+  double score(std::size_t k) const noexcept {
+    if (k != 0) return 0.0;
+    if (first_[e_unlock_drawdown] >= 0) return 1.0;
+    return std::clamp(unlock_dd_.closeness(), 0.0, 0.999999);
+  }
   void check(const framework::Invariants& inv) const;  // k9.md §9
   void series(double* out) const;
   void finals(double* out) const;

@@ -138,4 +138,10 @@ const framework::OutputDecl& Klima2::outputs() {
 
 Protocol protocol() { return framework::make_protocol<Klima2>(); }
 
+
+std::vector<SplittingScore> Klima2::scores(const Params&) {
+  return {SplittingScore{e_price_drawdown, 1.0,
+                         "(1 − AQ 24h TWAP / initial price) / (1 − metrics.klima2.price_floor)"}};
+}
+
 }  // namespace stampede::klima2

@@ -56,6 +56,9 @@ struct Klima2 {
   static std::size_t bytes_per_agent(const Params& p);
   // klima2.start_at: the protocol past launch, reached by simulating from launch (a warm-up).
   static std::int64_t warmup_steps(const Params& p, std::int64_t dt) { return p.params.start_at / dt; }
+  // Rare-event splitting: `price_drawdown` (level 1), scored by the AQ TWAP's fall toward the
+  // floor (Path::score; docs/rare-events.md).
+  static std::vector<SplittingScore> scores(const Params& p);
 };
 
 enum Series : int { s_p_a, s_p_g, s_n_a, s_s, s_a_cls, s_beta, s_r_daily, s_r_lambda, s_inflation_synth,

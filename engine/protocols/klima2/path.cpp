@@ -735,6 +735,7 @@ bool Klima2Path::needs_settled_state(std::int64_t t) const {
 void Klima2Path::observe(std::int64_t t) {
   const double p_bar = aq_twap_.twap_trailing(86400);
   framework::require_finite(p_bar, "AQ TWAP", t);
+  last_p_bar_ = p_bar;
   framework::require_finite(s_.n_a, "A supply", t);
   p_bar_max_ = std::max(p_bar_max_, p_bar);
   min_p_bar_ = std::min(min_p_bar_, p_bar);

@@ -186,6 +186,14 @@ class Klima2Path {
   }
   // Splitting: a copy of this path (ProtocolPath's copy) points at its own population.
   void rebind(agents::Population& pop) noexcept { pop_ = &pop; }
+  // Splitting score of `price_drawdown` (Klima2::scores): the AQ 24h TWAP's fall from the initial
+  // price over the fall the event needs (1 − price_floor), below 1 until the event has fired and
+  // exactly 1 from then on.
+  double score(std::size_t k) const noexcept {
+    if (k != 0) return 0.0;
+    if (first_[e_price_drawdown] >= 0) return 1.0;
+    return std::clamp((1.0 - last_p_bar_ / p_a0_) / (1.0 - p_.metrics.price_floor), 0.0, 0.999999);
+  }
   void check(const framework::Invariants& inv) const;  // klima2.md §9
   void series(double* out) const;
   void finals(double* out) const;
@@ -343,6 +351,7 @@ class Klima2Path {
   // Signals and risk windows.
   double pi0_ = 1;                     // P̄_A/NAV_A at launch
   double p_a0_ = 0;
+  double last_p_bar_ = 0;  // the AQ 24h TWAP at the last step (the splitting score)
   Ring<double> spot_day_, ret2_week_;
   double ret2_sum_ = 0;
   Ring<double> spot_week_;
