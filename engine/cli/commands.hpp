@@ -1,6 +1,7 @@
 #pragma once
 // The subcommands of `stampede`; each returns the process exit status and throws InputError /
 // RuntimeFailure for cli_main to report.
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -78,9 +79,12 @@ int command_list(const std::string& protocol, const ProtocolRegistry& protocols)
 int command_plot(const std::string& file, const std::string& dir, const std::string& format, const char* argv0);
 
 // method.splitting.replicas > 0: adaptive multilevel splitting of one event (splitting_command.cpp).
+// `stop` is set by SIGINT/SIGTERM (`signal` says which): the completed AMS runs stay in OUT.ckpt,
+// no result file is written, and the exit status is 130/143.
 struct Shard;
 int command_splitting(const RunArgs& args, const Scenario& scenario, const Model& model, const Shard& shard,
-                      const std::string& out, int threads);
+                      const std::string& out, int threads, const std::atomic<bool>& stop,
+                      const std::atomic<int>& signal);
 
 // Whether a scenario file has a top-level `sweep:` block.
 bool sweep_block_in(const std::string& config_file);

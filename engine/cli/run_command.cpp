@@ -230,7 +230,18 @@ int command_run(const RunArgs& args, const ProtocolRegistry& protocols, RankShar
     if (is_sweep || scenario.ci_half_width)
       throw InputError(args.config + ": method.splitting: a splitting estimate is one event of one scenario; it does "
                                      "not combine with a sweep, a sensitivity or a precision target");
-    return command_splitting(args, scenario, *points.front().model, shard, out, effective_threads(args.threads));
+    g_stop = false;
+    auto old_int = std::signal(SIGINT, on_stop_signal);
+    auto old_term = std::signal(SIGTERM, on_stop_signal);
+    struct Restore {  // the handlers, whatever way command_splitting returns
+      decltype(old_int) i, t;
+      ~Restore() {
+        std::signal(SIGINT, i);
+        std::signal(SIGTERM, t);
+      }
+    } restore{old_int, old_term};
+    return command_splitting(args, scenario, *points.front().model, shard, out, effective_threads(args.threads), g_stop,
+                             g_signal);
   }
 
   const RunShape shape = run_shape(scenario);

@@ -1,6 +1,8 @@
 // `stampede run` with method.splitting.replicas > 0: rare-event estimation by adaptive
 // multilevel splitting (docs/rare-events.md) instead of plain Monte Carlo over `paths`.
 #include <chrono>
+#include <csignal>
+#include <filesystem>
 #include <iostream>
 
 #include "engine/cli/commands.hpp"
@@ -10,12 +12,14 @@
 #include "engine/driver/scenario_loader.hpp"
 #include "engine/driver/shard.hpp"
 #include "engine/driver/splitting.hpp"
+#include "engine/driver/splitting_checkpoint.hpp"
 #include "engine/output/results_file.hpp"
 
 namespace stampede {
 
 int command_splitting(const RunArgs& args, const Scenario& scenario, const Model& model, const Shard& shard,
-                      const std::string& out, int threads) {
+                      const std::string& out, int threads, const std::atomic<bool>& stop,
+                      const std::atomic<int>& signal) {
   const auto scores = model.splitting_scores();
   const auto& events = model.schema().events;
   if (scores.empty())
@@ -51,9 +55,35 @@ int command_splitting(const RunArgs& args, const Scenario& scenario, const Model
               << " (kept states of " << o.replicas << " replicas x the runs in flight: " << kept.bytes / (1 << 20)
               << " MiB, " << (kept.kept ? "within" : "over") << " the " << o.keep_states_bytes / (1 << 20) << " MiB allowed)\n";
   }
+  // The checkpoint: the completed AMS runs, rewritten after each (OUT.ckpt; run_command has already
+  // refused an existing one without --resume or --force).
+  const std::string ckpt = out + ".ckpt";
+  const std::string tag = scenario.config_sha256 + "|seed=" + std::to_string(scenario.seed) + "|shard=" + shard.str() +
+                          "|runs=" + std::to_string(runs) + "|replicas=" + std::to_string(o.replicas) +
+                          "|kill=" + std::to_string(o.kill) + "|score=" + std::to_string(k);
+  SplittingControl control;
+  std::error_code ec;
+  if (args.resume) {
+    if (auto saved = load_splitting_checkpoint(ckpt, tag)) {
+      control.done = std::move(*saved);
+      if (!args.quiet) std::cerr << "resuming: " << control.done.size() << " completed splitting runs in " << ckpt << "\n";
+    }
+  } else {
+    std::filesystem::remove(ckpt, ec);  // --force: an earlier run's checkpoint is discarded
+  }
+  control.stop = &stop;
+  control.on_done = [&](const std::vector<SplittingRun>& done) { write_splitting_checkpoint(ckpt, tag, done); };
   const auto start = std::chrono::steady_clock::now();
+  SplittingOutcome outcome = run_splitting(model, shape, o, control);
+  if (outcome.interrupted) {
+    const int sig = signal.load();
+    std::cerr << "stampede: interrupted (" << (sig == SIGTERM ? "SIGTERM" : "SIGINT") << "): " << outcome.runs.size()
+              << " completed splitting runs are saved in " << ckpt
+              << "; no result file was written. Run again with --resume to continue.\n";
+    return sig == SIGTERM ? 143 : 130;
+  }
   SplittingData d;
-  d.runs = run_splitting(model, shape, o);
+  d.runs = std::move(outcome.runs);
   d.event = events[scores[k].event];
   d.score_doc = scores[k].doc;
   d.level = scores[k].level;
@@ -72,6 +102,7 @@ int command_splitting(const RunArgs& args, const Scenario& scenario, const Model
   } catch (const ResultsFileExists& e) {
     throw InputError(std::string(e.what()) + "; pass --force to overwrite it");
   }
+  std::filesystem::remove(ckpt, ec);
   if (args.print_summary) std::cout << (args.json ? splitting_json(d) : splitting_table(d));
   if (!args.quiet) std::cerr << "wrote " << out << " (" << m.wall_seconds << " s)\n";
   return kExitOk;

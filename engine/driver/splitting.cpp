@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <mutex>
 
 #include "engine/core/errors.hpp"
 #include "engine/driver/recorder.hpp"
@@ -120,13 +121,22 @@ class RunSimulator {
   bool keep_;
 };
 
+// Set once the control's stop flag was seen: the run is abandoned (it is run again whole on resume).
+struct Abandoned {};
+
 SplittingRun one_run(const RunSimulator& sim, const RunShape& shape, const SplittingOptions& o, std::uint64_t run,
-                     double level) {
+                     double level, const std::atomic<bool>* stop) {
+  const auto check_stop = [&] {
+    if (stop && stop->load(std::memory_order_relaxed)) throw Abandoned{};
+  };
   const auto n = static_cast<std::size_t>(o.replicas);
   std::vector<Replica> reps(n);
   const std::uint64_t first = splitting_first_path(run, o.replicas);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1), [&](const auto& range) {
-    for (std::size_t i = range.begin(); i != range.end(); ++i) reps[i] = sim.start(first + i);
+    for (std::size_t i = range.begin(); i != range.end(); ++i) {
+      check_stop();
+      reps[i] = sim.start(first + i);
+    }
   });
   SplittingRun out;
   out.run = run;
@@ -135,6 +145,7 @@ SplittingRun one_run(const RunSimulator& sim, const RunShape& shape, const Split
   double log_weight = 0.0;  // Σ ln(1 − K/N)
   std::vector<double> maxima(n);
   for (std::int64_t iteration = 0;; ++iteration) {
+    check_stop();
     for (std::size_t i = 0; i < n; ++i) maxima[i] = reps[i].max_score;
     std::vector<double> sorted = maxima;
     std::nth_element(sorted.begin(), sorted.begin() + (o.kill - 1), sorted.end());
@@ -195,6 +206,11 @@ KeptStates kept_states(const Model& model, const SplittingOptions& o) {
 }
 
 std::vector<SplittingRun> run_splitting(const Model& model, const RunShape& shape, const SplittingOptions& o) {
+  return run_splitting(model, shape, o, SplittingControl{}).runs;
+}
+
+SplittingOutcome run_splitting(const Model& model, const RunShape& shape, const SplittingOptions& o,
+                               const SplittingControl& control) {
   const auto scores = model.splitting_scores();
   if (o.score >= scores.size()) throw std::logic_error("run_splitting: no such splitting score");
   if (o.replicas < 2 || o.kill < 1 || o.kill >= o.replicas)
@@ -204,14 +220,33 @@ std::vector<SplittingRun> run_splitting(const Model& model, const RunShape& shap
   // the model's paths can be copied at all); otherwise copies replay their parent from step 0.
   const int threads = o.threads > 0 ? o.threads : tbb::this_task_arena::max_concurrency();
   const RunSimulator sim(model, shape, o.score, level, kept_states(model, o).kept);
-  std::vector<SplittingRun> out(o.end_run - o.first_run);
+  std::vector<std::uint64_t> todo;
+  for (std::uint64_t r = o.first_run; r < o.end_run; ++r) {
+    const bool saved = std::any_of(control.done.begin(), control.done.end(), [&](const SplittingRun& d) { return d.run == r; });
+    if (!saved) todo.push_back(r);
+  }
+  SplittingOutcome out;
+  for (const auto& d : control.done)
+    if (d.run >= o.first_run && d.run < o.end_run) out.runs.push_back(d);
+  std::mutex done_mutex;
   tbb::task_arena arena(threads);
   arena.execute([&] {
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, out.size(), 1), [&](const auto& range) {
-      for (std::size_t i = range.begin(); i != range.end(); ++i)
-        out[i] = one_run(sim, shape, o, o.first_run + i, level);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, todo.size(), 1), [&](const auto& range) {
+      for (std::size_t i = range.begin(); i != range.end(); ++i) {
+        SplittingRun r;
+        try {
+          r = one_run(sim, shape, o, todo[i], level, control.stop);
+        } catch (const Abandoned&) {
+          continue;
+        }
+        const std::lock_guard lock(done_mutex);
+        out.runs.push_back(r);
+        std::sort(out.runs.begin(), out.runs.end(), [](const auto& a, const auto& b) { return a.run < b.run; });
+        if (control.on_done) control.on_done(out.runs);
+      }
     });
   });
+  out.interrupted = out.runs.size() < o.end_run - o.first_run;
   return out;
 }
 

@@ -19,7 +19,9 @@
 // each step, from the start). Both give the same state bit for bit. Every draw is keyed by (seed, path, branch), and the
 // survivors are chosen from the run's own stream, so a run gives the same estimate whatever the
 // thread count, and the runs of a shard are those of the whole.
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -55,6 +57,23 @@ KeptStates kept_states(const Model& model, const SplittingOptions& o);
 
 // Runs the given AMS runs (in parallel over runs and over the replicas of a run).
 std::vector<SplittingRun> run_splitting(const Model& model, const RunShape& shape, const SplittingOptions& options);
+
+// The same, interruptible and resumable (docs/rare-events.md "Interrupting and resuming"):
+// the runs in `done` (from a checkpoint) are kept and not run again; once `stop` is set no run
+// starts and the running ones are abandoned at their next iteration (they would be run again
+// whole, bit for bit the same); `on_done` is called, one call at a time, with every run completed
+// so far (done included, sorted by run id) each time a run completes.
+struct SplittingControl {
+  std::vector<SplittingRun> done;
+  const std::atomic<bool>* stop = nullptr;
+  std::function<void(const std::vector<SplittingRun>&)> on_done;
+};
+struct SplittingOutcome {
+  std::vector<SplittingRun> runs;  // every completed run, sorted by run id
+  bool interrupted = false;        // stop was set before every run completed
+};
+SplittingOutcome run_splitting(const Model& model, const RunShape& shape, const SplittingOptions& options,
+                               const SplittingControl& control);
 
 // The first path id of run r: runs use disjoint blocks of `replicas` ids.
 inline std::uint64_t splitting_first_path(std::uint64_t run, std::int64_t replicas) {

@@ -1,12 +1,18 @@
 // Rare-event splitting through the command line: it agrees with brute force where brute force
 // can check it, its shards merge to the whole, and report says what it cost.
 #include <doctest/doctest.h>
+#include <signal.h>
+#include <sys/wait.h>
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
+#include <thread>
 
 #include "cli_helpers.hpp"
 #include "engine/output/results_file.hpp"
@@ -92,4 +98,64 @@ TEST_CASE("splitting agrees with brute force on a KSN bank run; shards merge; re
                                  {"--set", "method.splitting.event=rfv_deficit"}));
   CHECK(bad2.status == 2);
   CHECK(bad2.err.find("events with a score: bank_run") != std::string::npos);
+}
+
+namespace {
+// The completed AMS runs a splitting checkpoint holds (its "runs N" line), 0 if unreadable.
+int splitting_checkpoint_runs(const std::string& file) {
+  std::ifstream f(file);
+  std::string magic, tag, word;
+  int n = 0;
+  if (std::getline(f, magic) && std::getline(f, tag) && (f >> word >> n) && word == "runs") return n;
+  return 0;
+}
+}  // namespace
+
+TEST_CASE("a splitting run stopped by SIGTERM keeps its completed runs; --resume finishes the same file") {
+  TempDir dir("splitting-resume");
+  const std::string cfg = source_path("configs/ksn-crash.yaml");
+  const auto whole = dir.path("whole.h5"), term = dir.path("term.h5");
+  const std::vector<std::string> common = {"--splitting", "20", "--threads", "1", "--quiet", "--set",
+                                           "method.splitting.runs=12"};
+  REQUIRE(run_cli(args({"run", cfg, "-o", whole}, common)).status == 0);
+
+  const pid_t pid = spawn_cli(args({"run", cfg, "-o", term}, common));
+  bool saw = false;
+  for (int k = 0; k < 3000 && !saw; ++k) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    saw = splitting_checkpoint_runs(term + ".ckpt") >= 1;
+  }
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  REQUIRE(saw);
+  REQUIRE(WIFEXITED(status));  // it stops by itself, not killed by the signal
+  CHECK(WEXITSTATUS(status) == 143);
+  CHECK_FALSE(std::filesystem::exists(term));
+  const int saved = splitting_checkpoint_runs(term + ".ckpt");
+  CHECK(saved >= 1);
+  CHECK(saved < 12);
+  // Without --resume (or --force) the checkpoint is not silently discarded.
+  const auto refused = run_cli(args({"run", cfg, "-o", term}, common));
+  CHECK(refused.status == 2);
+  CHECK(refused.err.find("pass --resume") != std::string::npos);
+  auto resume = args({"run", cfg, "-o", term, "--resume"}, common);
+  resume.erase(std::find(resume.begin(), resume.end(), "--quiet"));
+  const auto resumed = run_cli(resume);
+  INFO(resumed.err);
+  REQUIRE(resumed.status == 0);
+  CHECK(resumed.err.find("resuming: " + std::to_string(saved) + " completed splitting runs") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(term + ".ckpt"));
+  const SplittingData w = read_splitting(whole), t = read_splitting(term);
+  REQUIRE(w.runs.size() == t.runs.size());
+  for (std::size_t i = 0; i < w.runs.size(); ++i) {
+    CHECK(w.runs[i].run == t.runs[i].run);
+    CHECK(w.runs[i].estimate == t.runs[i].estimate);
+    CHECK(w.runs[i].path_steps == t.runs[i].path_steps);
+  }
+  // A checkpoint of another configuration is refused by name.
+  std::ofstream(dir.path("other.h5.ckpt")) << "stampede-splitting-checkpoint 1\ntag x\nruns 0\ncrc 00000000\n";
+  const auto other = run_cli(args({"run", cfg, "-o", dir.path("other.h5"), "--resume"}, common));
+  CHECK(other.status == 2);
+  CHECK(other.err.find("other.h5.ckpt") != std::string::npos);
 }
