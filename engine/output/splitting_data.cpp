@@ -41,6 +41,15 @@ SplittingEstimate combine_runs(const std::vector<SplittingRun>& runs) {
   e.relative_error = e.p > 0 ? e.std_err / e.p : std::nan("");
   e.brute_force_paths =
       e.p > 0 && e.relative_error > 0 ? (1.0 - e.p) / (e.p * e.relative_error * e.relative_error) : std::nan("");
+  std::vector<double> sorted;
+  for (const auto& r : runs) sorted.push_back(r.estimate);
+  std::sort(sorted.begin(), sorted.end());
+  const std::size_t n = sorted.size();
+  e.median = n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+  const std::size_t top = std::max<std::size_t>(1, n / 10);
+  double top_sum = 0.0;
+  for (std::size_t i = n - top; i < n; ++i) top_sum += sorted[i];
+  e.top_decile_share = sum > 0 ? top_sum / sum : 0.0;
   return e;
 }
 
@@ -48,6 +57,11 @@ namespace {
 // What the report says of extinct runs: why there is no estimate, or a warning.
 std::string all_extinct_text(const SplittingEstimate& e) {
   return fmt::format("all {} runs went extinct: the score plateaus; raise replicas or change the score", e.runs);
+}
+std::string heavy_tail_text(const SplittingEstimate& e) {
+  return fmt::format("the largest {} of {} runs carry {}% of the estimate (median run {}): the runs' estimates are "
+                     "heavy-tailed, the interval is not to be trusted; raise replicas and runs or change the score",
+                     std::max<std::int64_t>(1, e.runs / 10), e.runs, num4(100 * e.top_decile_share), num4(e.median));
 }
 std::string many_extinct_text(const SplittingEstimate& e) {
   return fmt::format("{} of {} runs went extinct (more than {}%): the score plateaus and the interval is not to be "
@@ -81,7 +95,16 @@ std::string splitting_table(const SplittingData& d) {
   out += fmt::format("iterations per run: {} on average; runs that went extinct (estimate 0): {}\n",
                      num4(d.runs.empty() ? 0.0 : static_cast<double>(iterations) / static_cast<double>(d.runs.size())),
                      e.extinct_runs);
-  if (!e.all_extinct && e.many_extinct()) out += "warning: " + many_extinct_text(e) + "\n";
+  if (!e.all_extinct) {
+    out += fmt::format("runs' estimates: median {}, largest {}; the largest tenth of the runs carry {}% of their sum\n",
+                       num4(e.median), num4(d.runs.empty() ? 0.0 : std::max_element(d.runs.begin(), d.runs.end(),
+                                                                   [](const auto& a, const auto& b) {
+                                                                     return a.estimate < b.estimate;
+                                                                   })->estimate),
+                       num4(100 * e.top_decile_share));
+    if (e.many_extinct()) out += "warning: " + many_extinct_text(e) + "\n";
+    if (e.heavy_tailed()) out += "warning: " + heavy_tail_text(e) + "\n";
+  }
   return out;
 }
 
@@ -116,10 +139,18 @@ std::string splitting_json(const SplittingData& d) {
          {"path_steps", e.path_steps},
          {"brute_force_paths", e.brute_force_paths},
          {"extinct_runs", e.extinct_runs},
-         {"all_extinct", e.all_extinct}};
+         {"all_extinct", e.all_extinct},
+         {"median_run", e.median},
+         {"top_decile_share", e.top_decile_share},
+         {"heavy_tailed", e.heavy_tailed()}};
   // No estimate: probability and its interval are null (NaN), and the note says why.
-  if (e.all_extinct) j["no_estimate"] = all_extinct_text(e);
-  else if (e.many_extinct()) j["warning"] = many_extinct_text(e);
+  if (e.all_extinct) {
+    j["no_estimate"] = all_extinct_text(e);
+  } else {
+    std::string w = e.many_extinct() ? many_extinct_text(e) : "";
+    if (e.heavy_tailed()) w += (w.empty() ? "" : "; ") + heavy_tail_text(e);
+    if (!w.empty()) j["warning"] = w;
+  }
   j["runs"] = std::move(runs);
   return j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
 }

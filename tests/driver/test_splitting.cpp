@@ -203,6 +203,28 @@ TEST_CASE("splitting: estimates and their combination") {
   CHECK(e.path_steps == 400);
   CHECK(e.low >= 0.0);
   CHECK(e.brute_force_paths == doctest::Approx((1 - e.p) / (e.p * e.relative_error * e.relative_error)));
+  CHECK(e.median == doctest::Approx(1.5e-4));
+  CHECK(e.top_decile_share == doctest::Approx(2e-4 / 6e-4));  // the largest run of 4
+  CHECK_FALSE(e.heavy_tailed());                              // fewer than 10 runs: not judged
+  // Twenty runs: evenly spread, or two runs carrying most of the sum (heavy-tailed, warned of).
+  std::vector<SplittingRun> even(20), skewed(20);
+  for (std::size_t i = 0; i < 20; ++i) {
+    even[i].estimate = 1e-3 * (1.0 + 0.05 * static_cast<double>(i));
+    skewed[i].estimate = i < 2 ? 1e-2 : 1e-5;
+  }
+  const auto ee = combine_runs(even), es = combine_runs(skewed);
+  CHECK(ee.top_decile_share < 0.2);
+  CHECK_FALSE(ee.heavy_tailed());
+  CHECK(es.top_decile_share == doctest::Approx(2e-2 / (2e-2 + 18e-5)));
+  CHECK(es.median == doctest::Approx(1e-5));
+  CHECK(es.heavy_tailed());
+  SplittingData sd;
+  sd.event = "depeg";
+  sd.runs = skewed;
+  CHECK(splitting_table(sd).find("warning: the largest 2 of 20 runs carry") != std::string::npos);
+  CHECK(nlohmann::json::parse(splitting_json(sd))["heavy_tailed"] == true);
+  sd.runs = even;
+  CHECK(splitting_table(sd).find("warning") == std::string::npos);
   // A level every replica already ties at: extinction, estimate 0.
   WalkModel model(1, 5.0);
   RunShape shape;
